@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { ENDPOINT_NAMES, type Endpoint } from '../upstream/endpoints.js';
 
-export const ENDPOINTS = ['create', 'validate', 'update', 'add', 'remove', 'redeem', 'delete'] as const;
-export type Endpoint = (typeof ENDPOINTS)[number];
+export type { Endpoint };
 
 const FaultActionSchema = z.discriminatedUnion('type', [
   /** An HTTP status with no envelope: an HTML error page, an empty body or plain text. */
@@ -24,7 +24,7 @@ const FaultActionSchema = z.discriminatedUnion('type', [
 ]);
 
 export const FaultSpecSchema = z.object({
-  endpoint: z.enum([...ENDPOINTS, '*']),
+  endpoint: z.enum(['*', ...ENDPOINT_NAMES]),
   action: FaultActionSchema,
   /** Apply the change first, then fail: catches unsafe retries of non-idempotent calls. */
   applyFirst: z.boolean().default(false),

@@ -1,0 +1,93 @@
+import { builder } from '../../builder.js';
+import { deltaSchema, idempotencyKeyField, stampIdxSchema } from '../inputs.js';
+import { StampRefInput } from './edit.js';
+import { conflict, mutate, readForWrite, sendChange, stampPayload } from './shared.js';
+
+const AddStampInput = StampRefInput('AddStampInput', 'The stamp to add one stamp to.');
+const AddStampPayload = stampPayload<{ stampIdx: number }>('AddStampPayload', 'The stamp after adding one.');
+
+builder.mutationField('addStamp', (t) =>
+  t.field({
+    type: AddStampPayload,
+    description: "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full.",
+    args: { input: t.arg({ type: AddStampInput, required: true }) },
+    resolve: (_, { input: { stampIdx } }, ctx) =>
+      mutate(async () => {
+        await sendChange(ctx, stampIdx, () => ctx.api.add(stampIdx), (stamp) =>
+          stamp.stamps >= stamp.maxStamps
+            ? conflict(`Stamp ${stampIdx} is already full (${stamp.stamps} of ${stamp.maxStamps})`, { stamps: stamp.stamps, maxStamps: stamp.maxStamps })
+            : undefined,
+        );
+        return { stampIdx };
+      }),
+  }),
+);
+
+const RemoveStampInput = StampRefInput('RemoveStampInput', 'The stamp to take one stamp off.');
+const RemoveStampPayload = stampPayload<{ stampIdx: number }>('RemoveStampPayload', 'The stamp after taking one off.');
+
+builder.mutationField('removeStamp', (t) =>
+  t.field({
+    type: RemoveStampPayload,
+    description: "Takes one stamp off (a correction) with the stamp service's own -1. Refused at 0.",
+    args: { input: t.arg({ type: RemoveStampInput, required: true }) },
+    resolve: (_, { input: { stampIdx } }, ctx) =>
+      mutate(async () => {
+        await sendChange(ctx, stampIdx, () => ctx.api.remove(stampIdx), (stamp) =>
+          stamp.stamps <= 0 ? conflict(`Stamp ${stampIdx} has no stamps to remove`, { stamps: 0 }) : undefined,
+        );
+        return { stampIdx };
+      }),
+  }),
+);
+
+const AdjustStampCountInput = builder.inputType('AdjustStampCountInput', {
+  description: 'A relative change of the collected count: bonus stamps or a correction.',
+  fields: (t) => ({
+    stampIdx: t.int({ required: true, description: 'The stamp.', validate: stampIdxSchema }),
+    delta: t.int({
+      required: true,
+      description: 'How many stamps to add (positive) or take off (negative); not 0, at most 1000 either way. The result must stay within 0 and the card maximum.',
+      validate: deltaSchema,
+    }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
+});
+
+interface AdjustShape {
+  stampIdx: number;
+  previousStamps: number;
+  stamps: number;
+}
+
+const AdjustStampCountPayload = stampPayload<AdjustShape>('AdjustStampCountPayload', 'The count before and after the adjustment.');
+builder.objectField(AdjustStampCountPayload, 'previousStamps', (t) =>
+  t.int({ description: 'The count before the adjustment.', resolve: (p) => p.previousStamps }),
+);
+builder.objectField(AdjustStampCountPayload, 'newStamps', (t) =>
+  t.int({ description: 'The count after the adjustment.', resolve: (p) => p.stamps }),
+);
+
+builder.mutationField('adjustStampCount', (t) =>
+  t.field({
+    type: AdjustStampCountPayload,
+    description:
+      'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.',
+    args: { input: t.arg({ type: AdjustStampCountInput, required: true }) },
+    resolve: (_, { input: { stampIdx, delta } }, ctx) =>
+      mutate(() =>
+        ctx.locks.run(stampIdx, async () => {
+          const current = await readForWrite(ctx, stampIdx);
+          const next = current.stamps + delta;
+          if (next < 0 || next > current.maxStamps) {
+            throw conflict(
+              `Adjusting stamp ${stampIdx} by ${delta} would make ${next}, outside 0 to ${current.maxStamps}; it has ${current.stamps}`,
+              { stamps: current.stamps, maxStamps: current.maxStamps, delta },
+            );
+          }
+          await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, { stamps: next }));
+          return { stampIdx, previousStamps: current.stamps, stamps: next };
+        }),
+      ),
+  }),
+);

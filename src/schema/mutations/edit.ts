@@ -1,0 +1,144 @@
+import { builder } from '../../builder.js';
+import { conflict, mutate, sendChange, stampPayload } from './shared.js';
+import {
+  cardIdxSchema,
+  dateOrderSchema,
+  domainSchema,
+  endDateSchema,
+  idempotencyKeyField,
+  LIMITS,
+  maxLength,
+  stampCountSchema,
+  stampIdxSchema,
+  StampUserInput,
+} from '../inputs.js';
+
+const CreateStampInput = builder.inputType('CreateStampInput', {
+  description: 'A new stamp for a customer on an existing stamp card.',
+  fields: (t) => ({
+    cardIdx: t.int({ required: true, description: 'The stamp card to issue on.', validate: cardIdxSchema }),
+    startDate: t.field({ type: 'Date', required: true, description: 'First day the stamp can be used.' }),
+    endDate: t.field({
+      type: 'Date',
+      required: true,
+      description: 'Last day the stamp can be used: on or after startDate, at most 5 years from today.',
+      validate: endDateSchema,
+    }),
+    active: t.boolean({ description: 'False issues the stamp deactivated. Default true.' }),
+    domain: t.string({
+      description: 'Domain of the stamp page (custom domains need the Premium plan). Default https://vvd.bz.',
+      validate: domainSchema,
+    }),
+    memo: t.string({ description: `Internal note (at most ${LIMITS.memo} characters).`, validate: maxLength(LIMITS.memo) }),
+    user: t.field({ type: StampUserInput, description: 'Who the stamp is for. Without an id the stamp service generates one.' }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
+  validate: dateOrderSchema,
+});
+
+const IssuedStampPayload = stampPayload<{ stampIdx: number }>('CreateStampPayload', 'The stamp issued.');
+
+builder.mutationField('createStamp', (t) =>
+  t.field({
+    type: IssuedStampPayload,
+    description: 'Issues a new stamp to a customer on a stamp card.',
+    args: { input: t.arg({ type: CreateStampInput, required: true }) },
+    resolve: (_, { input }, ctx) =>
+      mutate(async () => {
+        const { idempotencyKey: _key, ...fields } = input;
+        return { stampIdx: await ctx.api.create(fields) };
+      }),
+  }),
+);
+
+const UpdateStampInput = builder.inputType('UpdateStampInput', {
+  description: 'Changes to a stamp. Only the fields given are sent; the others stay as they are.',
+  fields: (t) => ({
+    stampIdx: t.int({ required: true, description: 'The stamp to change.', validate: stampIdxSchema }),
+    cardIdx: t.int({ description: 'Move the stamp to another card (its count must fit that card).', validate: cardIdxSchema }),
+    stamps: t.int({
+      description: 'Set the collected count to this total (0 to the card maximum). For relative changes use adjustStampCount.',
+      validate: stampCountSchema,
+    }),
+    active: t.boolean({ description: 'Deactivate (false) or reactivate (true) the stamp.' }),
+    startDate: t.field({ type: 'Date', description: 'First day the stamp can be used.' }),
+    endDate: t.field({ type: 'Date', description: 'Last day the stamp can be used, at most 5 years from today.', validate: endDateSchema }),
+    domain: t.string({ description: 'Domain of the stamp page; empty for the default.', validate: domainSchema }),
+    memo: t.string({ description: `Internal note (at most ${LIMITS.memo} characters).`, validate: maxLength(LIMITS.memo) }),
+    user: t.field({ type: StampUserInput, description: 'Customer fields to change; those not given stay.' }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
+  validate: dateOrderSchema.refine(
+    (v) => ['cardIdx', 'stamps', 'active', 'startDate', 'endDate', 'domain', 'memo', 'user'].some((k) => v[k] !== undefined && v[k] !== null),
+    { message: 'give at least one field to change', path: ['stampIdx'] },
+  ),
+});
+
+const UpdateStampPayload = stampPayload<{ stampIdx: number }>('UpdateStampPayload', 'The stamp changed.');
+
+builder.mutationField('updateStamp', (t) =>
+  t.field({
+    type: UpdateStampPayload,
+    description: 'Changes the given fields of a stamp. Redemption cannot be undone here or anywhere.',
+    args: { input: t.arg({ type: UpdateStampInput, required: true }) },
+    resolve: (_, { input }, ctx) =>
+      mutate(async () => {
+        const { stampIdx, idempotencyKey: _key, ...fields } = input;
+        await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, fields), (stamp) =>
+          typeof fields.stamps === 'number' && fields.stamps > stamp.maxStamps
+            ? conflict(`stamps ${fields.stamps} is more than the card's maximum of ${stamp.maxStamps}`, { maxStamps: stamp.maxStamps })
+            : undefined,
+        );
+        return { stampIdx };
+      }),
+  }),
+);
+
+const StampRefInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({
+      stampIdx: t.int({ required: true, description: 'The stamp.', validate: stampIdxSchema }),
+      idempotencyKey: idempotencyKeyField(t),
+    }),
+  });
+
+const ResetStampPinInput = StampRefInput('ResetStampPinInput', 'The stamp whose customer PIN to reset.');
+const ResetStampPinPayload = stampPayload<{ stampIdx: number }>('ResetStampPinPayload', 'The stamp whose PIN was reset.');
+
+builder.mutationField('resetStampPin', (t) =>
+  t.field({
+    type: ResetStampPinPayload,
+    description: "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes.",
+    args: { input: t.arg({ type: ResetStampPinInput, required: true }) },
+    resolve: (_, { input: { stampIdx } }, ctx) =>
+      mutate(async () => {
+        await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, {}, { resetPin: true }));
+        return { stampIdx };
+      }),
+  }),
+);
+
+const DeleteStampInput = StampRefInput('DeleteStampInput', 'The stamp to delete for good.');
+const DeleteStampPayload = builder.objectRef<{ stampIdx: number }>('DeleteStampPayload').implement({
+  description: 'The stamp deleted.',
+  fields: (t) => ({
+    stampIdx: t.int({ description: 'The stamp deleted.', resolve: (p) => p.stampIdx }),
+    deleted: t.boolean({ description: 'Always true: a failed delete is an error.', resolve: () => true }),
+  }),
+});
+
+builder.mutationField('deleteStamp', (t) =>
+  t.field({
+    type: DeleteStampPayload,
+    description: 'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.',
+    args: { input: t.arg({ type: DeleteStampInput, required: true }) },
+    resolve: (_, { input: { stampIdx } }, ctx) =>
+      mutate(async () => {
+        await sendChange(ctx, stampIdx, () => ctx.api.delete(stampIdx));
+        return { stampIdx };
+      }),
+  }),
+);
+
+export { StampRefInput };

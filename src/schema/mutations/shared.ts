@@ -1,0 +1,119 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
+import { builder } from '../../builder.js';
+import { type GatewayContext, stampUnavailable } from '../../context.js';
+import { UpstreamError, UpstreamRejectedError } from '../../upstream/errors.js';
+import type { Stamp as StampShape } from '../../upstream/mapping.js';
+import { badUserInput, ErrorCode, gatewayError, upstreamToGraphQL } from '../errors.js';
+import { Stamp } from '../stamp.js';
+
+const NOT_APPLIED = { outcome: 'NOT_APPLIED' } as const;
+
+/** Runs a mutation's work; upstream failures become the error table's errors, with their outcome. */
+export async function mutate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UpstreamError) throw upstreamToGraphQL(error, { mutation: true });
+    throw error;
+  }
+}
+
+/** A fresh read before a read-then-write; an unusable stamp is STAMP_UNAVAILABLE, nothing applied. */
+export async function readForWrite(ctx: GatewayContext, stampIdx: number): Promise<StampShape> {
+  try {
+    return await ctx.api.validate(stampIdx);
+  } catch (error) {
+    if (error instanceof UpstreamRejectedError) throw stampUnavailable(stampIdx, error.upstreamMessage, NOT_APPLIED);
+    throw error;
+  }
+}
+
+export function conflict(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return gatewayError(ErrorCode.CONFLICT, message, { ...NOT_APPLIED, ...extensions });
+}
+
+/**
+ * The stamp API refused a change without saying why in a way we may rely on (its codes are
+ * undocumented). One read tells the client what happened: the stamp is unusable, the change breaks a
+ * bound (`check`), or else the refusal as it came.
+ */
+export async function explainRefusal(
+  ctx: GatewayContext,
+  stampIdx: number,
+  refusal: UpstreamRejectedError,
+  check?: (stamp: StampShape) => GraphQLError | undefined,
+): Promise<GraphQLError> {
+  try {
+    const stamp = await ctx.api.validate(stampIdx);
+    return check?.(stamp) ?? upstreamToGraphQL(refusal, { mutation: true });
+  } catch (error) {
+    if (error instanceof UpstreamRejectedError) return stampUnavailable(stampIdx, error.upstreamMessage, NOT_APPLIED);
+    return upstreamToGraphQL(refusal, { mutation: true });
+  }
+}
+
+/** Sends a change; a refusal is explained (see explainRefusal), everything else passes through. */
+export async function sendChange(
+  ctx: GatewayContext,
+  stampIdx: number,
+  change: () => Promise<void>,
+  check?: (stamp: StampShape) => GraphQLError | undefined,
+): Promise<void> {
+  try {
+    await change();
+  } catch (error) {
+    if (error instanceof UpstreamRejectedError) throw await explainRefusal(ctx, stampIdx, error, check);
+    throw error;
+  } finally {
+    ctx.stampLoader.clear(stampIdx);
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Checks, before anything is sent, that the reward can be redeemed with what the caller gave. */
+export function assertRedeemable(stamp: StampShape, onsitePassword: string | null | undefined): void {
+  if (stamp.stamps < stamp.maxStamps) {
+    throw conflict(`Stamp ${stamp.stampIdx} is not complete yet (${stamp.stamps} of ${stamp.maxStamps} stamps)`, {
+      stamps: stamp.stamps,
+      maxStamps: stamp.maxStamps,
+    });
+  }
+  if (!stamp.onsiteApproval) return;
+  if (!onsitePassword) {
+    throw badUserInput([{ path: 'input.onsitePassword', message: 'is required: this card needs the staff password entered on site' }]);
+  }
+  if (stamp.onsitePassword === null || !sameSecret(onsitePassword, stamp.onsitePassword)) {
+    throw badUserInput([{ path: 'input.onsitePassword', message: 'is not the on-site password of this card' }]);
+  }
+}
+
+/** The resulting stamp, read after the change; null when the stamp service no longer shows it. */
+export async function stampAfterChange(ctx: GatewayContext, stampIdx: number): Promise<StampShape | null> {
+  try {
+    return await ctx.stampLoader.load(stampIdx);
+  } catch (error) {
+    if ((error as GraphQLError).extensions?.code === ErrorCode.STAMP_UNAVAILABLE) return null;
+    throw error;
+  }
+}
+
+/** A Relay-style payload carrying the changed stamp's id and the stamp as it is now. */
+export function stampPayload<Shape extends { stampIdx: number }>(name: string, description: string) {
+  return builder.objectRef<Shape>(name).implement({
+    description,
+    fields: (t) => ({
+      stampIdx: t.int({ description: 'The stamp changed.', resolve: (payload) => payload.stampIdx }),
+      stamp: t.field({
+        type: Stamp,
+        nullable: true,
+        description: 'The stamp after the change, read from the stamp service; null when it no longer shows it.',
+        resolve: (payload, _, ctx) => stampAfterChange(ctx, payload.stampIdx),
+      }),
+    }),
+  });
+}

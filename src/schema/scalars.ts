@@ -1,0 +1,31 @@
+import { GraphQLError, Kind } from 'graphql';
+import { builder } from '../builder.js';
+import { isCalendarDate } from '../dates.js';
+import { ErrorCode } from './errors.js';
+
+function parseDate(value: unknown): string {
+  if (!isCalendarDate(value)) {
+    throw new GraphQLError(`Expected a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)}`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    });
+  }
+  return value;
+}
+
+builder.scalarType('Date', {
+  description: 'A calendar date, `YYYY-MM-DD`. Stamp validity dates are days in Asia/Seoul, as the stamp service keeps them.',
+  serialize: (value) => value,
+  parseValue: parseDate,
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+builder.scalarType('DateTime', {
+  description: 'An instant, ISO 8601 with its UTC offset, e.g. `2025-10-30T05:11:35+09:00`.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+      throw new GraphQLError('Expected an ISO 8601 date-time', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    }
+    return value;
+  },
+});

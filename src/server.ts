@@ -1,0 +1,48 @@
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { createGateway } from './gateway.js';
+import { createSandbox, DEFAULT_SANDBOX_API_KEY, type Sandbox } from './sandbox/server.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const log = pino({ level: config.logLevel, base: { service: 'stamp-gateway' } });
+
+let sandbox: Sandbox | undefined;
+if (config.mode === 'sandbox') {
+  const sandboxOptions = { host: '127.0.0.1', dataDir: join(config.dataDir, 'sandbox'), apiKeys: [{ key: DEFAULT_SANDBOX_API_KEY, plan: 'premium' as const }] };
+  const wanted = Number(process.env.SANDBOX_PORT ?? 4010);
+  sandbox = await createSandbox({ ...sandboxOptions, port: wanted }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    log.warn(`port ${wanted} is taken; the sandbox takes a free one`);
+    return createSandbox({ ...sandboxOptions, port: 0 });
+  });
+  config.upstream.url = sandbox.url;
+  config.upstream.apiKey = sandbox.apiKey;
+  log.info({ sandboxUrl: sandbox.url }, `sandbox mode: no STAMP_API_KEY, so the embedded stamp API sandbox serves at ${sandbox.url} (state in ${join(config.dataDir, 'sandbox')})`);
+} else {
+  log.info({ upstreamUrl: config.upstream.url }, `upstream mode: calling the stamp API at ${config.upstream.url}`);
+}
+
+const yoga = createGateway({ upstream: { baseUrl: config.upstream.url, ...config.upstream }, production: config.production });
+const server = createServer(yoga);
+await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+log.info(`Stamp Gateway ready: http://${shownHost}:${config.port}/graphql${config.production ? '' : ' (GraphiQL in a browser)'}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down');
+    server.close(() => {
+      void (sandbox?.close() ?? Promise.resolve()).then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,117 @@
+import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
+import { type Endpoint, ENDPOINTS } from './endpoints.js';
+import { unwrapEnvelope } from './envelope.js';
+import { UpstreamError, UpstreamHttpError, UpstreamNetworkError, UpstreamTimeoutError } from './errors.js';
+
+export interface UpstreamClientOptions {
+  /** Base URL of the stamp API, e.g. `https://vivoldi.com`. */
+  baseUrl: string;
+  apiKey: string;
+  /** Bound on one attempt of one call. @default 10000 */
+  timeoutMs: number;
+  /** The real service blocks generic User-Agents with HTTP 403. */
+  userAgent: string;
+  /** Calls in flight at once; the rest wait their turn. @default 32 */
+  maxInFlight?: number;
+  /** Extra attempts for calls that are safe to repeat (validate, update). @default 2 */
+  retryLimit?: number;
+}
+
+export interface CallOptions {
+  searchParams?: Record<string, string | number>;
+  json?: Record<string, unknown>;
+  requestId?: string;
+}
+
+export interface UpstreamClient {
+  /** Calls an endpoint and returns the envelope's `result`. Throws only UpstreamError subclasses. */
+  call(endpoint: Endpoint, options: CallOptions): Promise<unknown>;
+}
+
+// Errors raised before a byte of the request could reach the upstream.
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function networkCodes(error: unknown): string[] {
+  const cause = (error as { cause?: unknown }).cause as { code?: string; errors?: unknown[] } | undefined;
+  if (!cause) return [];
+  if (Array.isArray(cause.errors)) return cause.errors.map((e) => (e as { code?: string }).code ?? 'UNKNOWN');
+  return [cause.code ?? 'UNKNOWN'];
+}
+
+function retryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** A counting semaphore: at most `limit` calls in flight, the rest queue in arrival order. */
+class InFlightLimit {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** Turns whatever ky or fetch threw into the upstream error family, keeping the original as `cause`. */
+function toUpstreamError(endpoint: Endpoint, error: unknown, timeoutMs: number): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (error instanceof HTTPError) {
+    return new UpstreamHttpError(endpoint, error.response.status, retryAfterSeconds(error.response.headers.get('retry-after')), { cause: error });
+  }
+  if (error instanceof TimeoutError) return new UpstreamTimeoutError(endpoint, timeoutMs, { cause: error });
+  const codes = networkCodes(error);
+  const beforeSending = codes.length > 0 && codes.every((c) => BEFORE_SENDING.has(c));
+  return new UpstreamNetworkError(endpoint, beforeSending, codes.join(', ') || (error as Error).message, { cause: error });
+}
+
+/** The one HTTP client of the stamp API: auth, identification, timeout and the retry policy. */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const limit = new InFlightLimit(options.maxInFlight ?? 32);
+  const retryLimit = options.retryLimit ?? 2;
+  const http: KyInstance = ky.create({
+    prefixUrl: options.baseUrl,
+    timeout: options.timeoutMs,
+    headers: {
+      authorization: `APIKey ${options.apiKey}`,
+      'user-agent': options.userAgent,
+      'accept-language': 'en',
+      accept: 'application/json',
+    },
+    // ky retries PUT and DELETE by default; create, add, remove and redeem must never be repeated blindly.
+    retry: 0,
+  });
+
+  return {
+    call(endpoint, { searchParams, json, requestId }) {
+      const def = ENDPOINTS[endpoint];
+      return limit.run(async () => {
+        try {
+          const response = await http(def.path, {
+            method: def.method,
+            searchParams,
+            json,
+            headers: requestId ? { 'x-request-id': requestId } : undefined,
+            retry: def.retrySafe
+              ? { limit: retryLimit, methods: [def.method], statusCodes: [408, 429, 500, 502, 503, 504], backoffLimit: 2_000 }
+              : 0,
+          });
+          return unwrapEnvelope(endpoint, await response.text());
+        } catch (error) {
+          throw toUpstreamError(endpoint, error, options.timeoutMs);
+        }
+      });
+    },
+  };
+}

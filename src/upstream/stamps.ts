@@ -1,0 +1,77 @@
+import { ZodError } from 'zod';
+import type { UpstreamClient } from './client.js';
+import type { Endpoint } from './endpoints.js';
+import { UpstreamBadResponseError } from './errors.js';
+import {
+  type Stamp,
+  type StampFields,
+  stampFieldsToUpstream,
+  stampFromUpstream,
+  stampIdxFromCreateResult,
+  type UpdateFields,
+} from './mapping.js';
+
+/**
+ * One typed function per stamp API endpoint, for one gateway request (its request id travels upstream).
+ * Every method throws only UpstreamError subclasses.
+ */
+export class StampApi {
+  constructor(
+    private readonly client: UpstreamClient,
+    private readonly requestId?: string,
+  ) {}
+
+  private call(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }) {
+    return this.client.call(endpoint, { ...options, requestId: this.requestId });
+  }
+
+  /**
+   * The stamp with its card, when it passes validate's four checks (exists, in its window, active,
+   * not redeemed). Throws UpstreamRejectedError when it does not.
+   */
+  async validate(stampIdx: number): Promise<Stamp> {
+    const result = await this.call('validate', { searchParams: { stampIdx } });
+    try {
+      return stampFromUpstream(result);
+    } catch (error) {
+      if (error instanceof ZodError) {
+        const fields = error.issues.map((i) => i.path.join('.')).join(', ');
+        throw new UpstreamBadResponseError('validate', `the stamp has missing or mistyped fields (${fields})`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Issues a stamp and returns its stampIdx. A result that is no stampIdx is UpstreamBadResponseError. */
+  async create(fields: StampFields & { cardIdx: number; startDate: string; endDate: string }): Promise<number> {
+    const result = await this.call('create', { json: stampFieldsToUpstream(fields) });
+    const stampIdx = stampIdxFromCreateResult(result);
+    if (stampIdx === undefined) {
+      const shown = typeof result === 'string' ? `"${result.slice(0, 40)}"` : JSON.stringify(result)?.slice(0, 40);
+      throw new UpstreamBadResponseError('create', `the result ${shown} is not a stampIdx; a stamp may have been issued`);
+    }
+    return stampIdx;
+  }
+
+  /** Sets the given fields (absolute values); `resetPin` clears the customer's PIN. */
+  async update(stampIdx: number, fields: UpdateFields, options: { resetPin?: boolean } = {}): Promise<void> {
+    const json = { stampIdx, ...stampFieldsToUpstream(fields), ...(options.resetPin ? { resetPinYn: 'Y' } : {}) };
+    await this.call('update', { json });
+  }
+
+  async add(stampIdx: number): Promise<void> {
+    await this.call('add', { json: { stampIdx } });
+  }
+
+  async remove(stampIdx: number): Promise<void> {
+    await this.call('remove', { json: { stampIdx } });
+  }
+
+  async redeem(stampIdx: number, onsitePassword?: string | null): Promise<void> {
+    await this.call('redeem', { json: onsitePassword ? { stampIdx, onsitePwd: onsitePassword } : { stampIdx } });
+  }
+
+  async delete(stampIdx: number): Promise<void> {
+    await this.call('delete', { searchParams: { stampIdx } });
+  }
+}

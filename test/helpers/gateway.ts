@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type ExecutionResult, print } from 'graphql';
+import { expect } from 'vitest';
+import { createGateway } from '../../src/gateway.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
+import type { UpstreamClientOptions } from '../../src/upstream/client.js';
+import { startSandbox, TEST_USER_AGENT } from './sandbox.js';
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  body: ExecutionResult<T> & { errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> };
+}
+
+export interface TestGateway {
+  url: string;
+  sandbox: Sandbox;
+  request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The gateway on port 0 over a fresh in-memory sandbox (or the one given), both over real HTTP. */
+export async function startGateway(
+  options: { sandbox?: Sandbox; sandboxOptions?: SandboxOptions; upstream?: Partial<UpstreamClientOptions> } = {},
+): Promise<TestGateway> {
+  const sandbox = options.sandbox ?? (await startSandbox(options.sandboxOptions));
+  const yoga = createGateway({
+    upstream: {
+      baseUrl: sandbox.url,
+      apiKey: sandbox.apiKey,
+      timeoutMs: 2_000,
+      userAgent: TEST_USER_AGENT,
+      maxInFlight: 16,
+      ...options.upstream,
+    },
+    logging: false,
+  });
+  const server: Server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    sandbox,
+    async request(document, variables, headers = {}) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as never };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!options.sandbox) await sandbox.close();
+    },
+  };
+}
+
+/** Fails with the operation and the whole response body when there are errors. */
+export function expectNoErrors<T>(response: GraphQLResponse<T>, document?: TypedDocumentNode<unknown, never>): T {
+  if (response.body.errors?.length || !response.body.data) {
+    expect.fail(`Unexpected GraphQL errors\n${document ? print(document) : ''}\n${JSON.stringify(response.body, null, 2)}`);
+  }
+  return response.body.data as T;
+}
+
+/** The single error of a response, failing with the whole body when there is not exactly one. */
+export function onlyError<T>(response: GraphQLResponse<T>) {
+  const errors = response.body.errors ?? [];
+  if (errors.length !== 1) expect.fail(`Expected exactly one error\n${JSON.stringify(response.body, null, 2)}`);
+  return errors[0]!;
+}
