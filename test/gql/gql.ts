@@ -14,11 +14,29 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n": typeof types.CreateStampDocument,
+    "\n  mutation UpdateStamp($input: UpdateStampInput!) {\n    updateStamp(input: $input) { stampIdx stamp { stamps active memo endDate user { id email } } }\n  }\n": typeof types.UpdateStampDocument,
+    "\n  mutation AddStamp($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps remaining } } }\n": typeof types.AddStampDocument,
+    "\n  mutation RemoveStamp($input: RemoveStampInput!) { removeStamp(input: $input) { stampIdx stamp { stamps } } }\n": typeof types.RemoveStampDocument,
+    "\n  mutation Adjust($input: AdjustStampCountInput!) {\n    adjustStampCount(input: $input) { stampIdx previousStamps newStamps stamp { stamps } }\n  }\n": typeof types.AdjustDocument,
+    "\n  mutation Redeem($input: RedeemStampInput!) {\n    redeemStamp(input: $input) { stampIdx redeemedAt lastKnownStamp { stamps maxStamps complete } }\n  }\n": typeof types.RedeemDocument,
+    "\n  mutation ResetPin($input: ResetStampPinInput!) { resetStampPin(input: $input) { stampIdx stamp { stampIdx } } }\n": typeof types.ResetPinDocument,
+    "\n  mutation DeleteStamp($input: DeleteStampInput!) { deleteStamp(input: $input) { stampIdx deleted } }\n": typeof types.DeleteStampDocument,
+    "\n  mutation Reissue($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) {\n      redeemedStampIdx\n      newStampIdx\n      newStamp { stampIdx cardIdx stamps startDate endDate memo user { id name email phone } }\n    }\n  }\n": typeof types.ReissueDocument,
     "\n  query FullStamp($stampIdx: Int!) {\n    stamp(stampIdx: $stampIdx) {\n      stampIdx\n      cardIdx\n      cardName\n      cardTitle\n      stamps\n      maxStamps\n      remaining\n      complete\n      active\n      startDate\n      endDate\n      domain\n      stampUrl\n      url\n      imageUrl\n      memo\n      onsiteApproval\n      issuedAt\n      user { id name phone email etc1 etc2 }\n    }\n  }\n": typeof types.FullStampDocument,
     "\n  query ManyStamps($stampIdxs: [Int!]!) {\n    stamps(stampIdxs: $stampIdxs) { stampIdx stamps user { id } }\n  }\n": typeof types.ManyStampsDocument,
     "\n  query Validate($stampIdx: Int!) {\n    validateStamp(stampIdx: $stampIdx) { stampIdx valid reason stamp { stampIdx stamps } }\n  }\n": typeof types.ValidateDocument,
 };
 const documents: Documents = {
+    "\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n": types.CreateStampDocument,
+    "\n  mutation UpdateStamp($input: UpdateStampInput!) {\n    updateStamp(input: $input) { stampIdx stamp { stamps active memo endDate user { id email } } }\n  }\n": types.UpdateStampDocument,
+    "\n  mutation AddStamp($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps remaining } } }\n": types.AddStampDocument,
+    "\n  mutation RemoveStamp($input: RemoveStampInput!) { removeStamp(input: $input) { stampIdx stamp { stamps } } }\n": types.RemoveStampDocument,
+    "\n  mutation Adjust($input: AdjustStampCountInput!) {\n    adjustStampCount(input: $input) { stampIdx previousStamps newStamps stamp { stamps } }\n  }\n": types.AdjustDocument,
+    "\n  mutation Redeem($input: RedeemStampInput!) {\n    redeemStamp(input: $input) { stampIdx redeemedAt lastKnownStamp { stamps maxStamps complete } }\n  }\n": types.RedeemDocument,
+    "\n  mutation ResetPin($input: ResetStampPinInput!) { resetStampPin(input: $input) { stampIdx stamp { stampIdx } } }\n": types.ResetPinDocument,
+    "\n  mutation DeleteStamp($input: DeleteStampInput!) { deleteStamp(input: $input) { stampIdx deleted } }\n": types.DeleteStampDocument,
+    "\n  mutation Reissue($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) {\n      redeemedStampIdx\n      newStampIdx\n      newStamp { stampIdx cardIdx stamps startDate endDate memo user { id name email phone } }\n    }\n  }\n": types.ReissueDocument,
     "\n  query FullStamp($stampIdx: Int!) {\n    stamp(stampIdx: $stampIdx) {\n      stampIdx\n      cardIdx\n      cardName\n      cardTitle\n      stamps\n      maxStamps\n      remaining\n      complete\n      active\n      startDate\n      endDate\n      domain\n      stampUrl\n      url\n      imageUrl\n      memo\n      onsiteApproval\n      issuedAt\n      user { id name phone email etc1 etc2 }\n    }\n  }\n": types.FullStampDocument,
     "\n  query ManyStamps($stampIdxs: [Int!]!) {\n    stamps(stampIdxs: $stampIdxs) { stampIdx stamps user { id } }\n  }\n": types.ManyStampsDocument,
     "\n  query Validate($stampIdx: Int!) {\n    validateStamp(stampIdx: $stampIdx) { stampIdx valid reason stamp { stampIdx stamps } }\n  }\n": types.ValidateDocument,
@@ -38,6 +56,42 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n"): (typeof documents)["\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateStamp($input: UpdateStampInput!) {\n    updateStamp(input: $input) { stampIdx stamp { stamps active memo endDate user { id email } } }\n  }\n"): (typeof documents)["\n  mutation UpdateStamp($input: UpdateStampInput!) {\n    updateStamp(input: $input) { stampIdx stamp { stamps active memo endDate user { id email } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddStamp($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps remaining } } }\n"): (typeof documents)["\n  mutation AddStamp($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps remaining } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveStamp($input: RemoveStampInput!) { removeStamp(input: $input) { stampIdx stamp { stamps } } }\n"): (typeof documents)["\n  mutation RemoveStamp($input: RemoveStampInput!) { removeStamp(input: $input) { stampIdx stamp { stamps } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Adjust($input: AdjustStampCountInput!) {\n    adjustStampCount(input: $input) { stampIdx previousStamps newStamps stamp { stamps } }\n  }\n"): (typeof documents)["\n  mutation Adjust($input: AdjustStampCountInput!) {\n    adjustStampCount(input: $input) { stampIdx previousStamps newStamps stamp { stamps } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Redeem($input: RedeemStampInput!) {\n    redeemStamp(input: $input) { stampIdx redeemedAt lastKnownStamp { stamps maxStamps complete } }\n  }\n"): (typeof documents)["\n  mutation Redeem($input: RedeemStampInput!) {\n    redeemStamp(input: $input) { stampIdx redeemedAt lastKnownStamp { stamps maxStamps complete } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPin($input: ResetStampPinInput!) { resetStampPin(input: $input) { stampIdx stamp { stampIdx } } }\n"): (typeof documents)["\n  mutation ResetPin($input: ResetStampPinInput!) { resetStampPin(input: $input) { stampIdx stamp { stampIdx } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteStamp($input: DeleteStampInput!) { deleteStamp(input: $input) { stampIdx deleted } }\n"): (typeof documents)["\n  mutation DeleteStamp($input: DeleteStampInput!) { deleteStamp(input: $input) { stampIdx deleted } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Reissue($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) {\n      redeemedStampIdx\n      newStampIdx\n      newStamp { stampIdx cardIdx stamps startDate endDate memo user { id name email phone } }\n    }\n  }\n"): (typeof documents)["\n  mutation Reissue($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) {\n      redeemedStampIdx\n      newStampIdx\n      newStamp { stampIdx cardIdx stamps startDate endDate memo user { id name email phone } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

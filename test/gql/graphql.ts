@@ -4,6 +4,195 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The stamp to add one stamp to. */
+export type AddStampInput = {
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The stamp. */
+  stampIdx: number;
+};
+
+/** A relative change of the collected count: bonus stamps or a correction. */
+export type AdjustStampCountInput = {
+  /** How many stamps to add (positive) or take off (negative); not 0, at most 1000 either way. The result must stay within 0 and the card maximum. */
+  delta: number;
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The stamp. */
+  stampIdx: number;
+};
+
+/** A new stamp for a customer on an existing stamp card. */
+export type CreateStampInput = {
+  /** False issues the stamp deactivated. Default true. */
+  active?: boolean | null | undefined;
+  /** The stamp card to issue on. */
+  cardIdx: number;
+  /** Domain of the stamp page (custom domains need the Premium plan). Default https://vvd.bz. */
+  domain?: string | null | undefined;
+  /** Last day the stamp can be used: on or after startDate, at most 5 years from today. */
+  endDate: string;
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** Internal note (at most 500 characters). */
+  memo?: string | null | undefined;
+  /** First day the stamp can be used. */
+  startDate: string;
+  /** Who the stamp is for. Without an id the stamp service generates one. */
+  user?: StampUserInput | null | undefined;
+};
+
+/** The stamp to delete for good. */
+export type DeleteStampInput = {
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The stamp. */
+  stampIdx: number;
+};
+
+/** Redeem a full stamp and issue the next one on the same card for the same customer. */
+export type RedeemAndReissueInput = {
+  /** Last day of the new stamp. Default: as long a window as the old stamp's, capped at 5 years from today. */
+  endDate?: string | null | undefined;
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The staff password, required when the card has on-site approval (Stamp.onsiteApproval). Never logged or stored. */
+  onsitePassword?: string | null | undefined;
+  /** The full stamp to redeem. */
+  stampIdx: number;
+  /** First day of the new stamp. Default: today (Asia/Seoul). */
+  startDate?: string | null | undefined;
+};
+
+/** The full stamp whose reward the customer is receiving. */
+export type RedeemStampInput = {
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The staff password, required when the card has on-site approval (Stamp.onsiteApproval). Never logged or stored. */
+  onsitePassword?: string | null | undefined;
+  /** The stamp. */
+  stampIdx: number;
+};
+
+/** The stamp to take one stamp off. */
+export type RemoveStampInput = {
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The stamp. */
+  stampIdx: number;
+};
+
+/** The stamp whose customer PIN to reset. */
+export type ResetStampPinInput = {
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** The stamp. */
+  stampIdx: number;
+};
+
+/** The customer a stamp belongs to. Internal fields: the customer never sees them. */
+export type StampUserInput = {
+  /** Email address (at most 254 characters). */
+  email?: string | null | undefined;
+  /** Free internal field (at most 255 characters). */
+  etc1?: string | null | undefined;
+  /** Free internal field (at most 255 characters). */
+  etc2?: string | null | undefined;
+  /** The customer's id, typically your site's login id (at most 100 characters). Generated by the stamp service when left out on create. */
+  id?: string | null | undefined;
+  /** Name (at most 100 characters). */
+  name?: string | null | undefined;
+  /** Phone number (at most 40 characters: digits, spaces, + - ( )). */
+  phone?: string | null | undefined;
+};
+
+/** Changes to a stamp. Only the fields given are sent; the others stay as they are. */
+export type UpdateStampInput = {
+  /** Deactivate (false) or reactivate (true) the stamp. */
+  active?: boolean | null | undefined;
+  /** Move the stamp to another card (its count must fit that card). */
+  cardIdx?: number | null | undefined;
+  /** Domain of the stamp page; empty for the default. */
+  domain?: string | null | undefined;
+  /** Last day the stamp can be used, at most 5 years from today. */
+  endDate?: string | null | undefined;
+  /** Makes a retry safe: the same caller sending the same key with the same input within 24 hours gets the first result replayed and nothing is sent to the stamp API again (at most 200 characters). Also accepted as the Idempotency-Key header. */
+  idempotencyKey?: string | null | undefined;
+  /** Internal note (at most 500 characters). */
+  memo?: string | null | undefined;
+  /** The stamp to change. */
+  stampIdx: number;
+  /** Set the collected count to this total (0 to the card maximum). For relative changes use adjustStampCount. */
+  stamps?: number | null | undefined;
+  /** First day the stamp can be used. */
+  startDate?: string | null | undefined;
+  /** Customer fields to change; those not given stay. */
+  user?: StampUserInput | null | undefined;
+};
+
+export type CreateStampMutationVariables = Exact<{
+  input: CreateStampInput;
+}>;
+
+
+export type CreateStampMutation = { createStamp: { stampIdx: number, stamp: { stampIdx: number, stamps: number, active: boolean, startDate: string, endDate: string, memo: string | null, user: { id: string, name: string | null, email: string | null } } | null } };
+
+export type UpdateStampMutationVariables = Exact<{
+  input: UpdateStampInput;
+}>;
+
+
+export type UpdateStampMutation = { updateStamp: { stampIdx: number, stamp: { stamps: number, active: boolean, memo: string | null, endDate: string, user: { id: string, email: string | null } } | null } };
+
+export type AddStampMutationVariables = Exact<{
+  input: AddStampInput;
+}>;
+
+
+export type AddStampMutation = { addStamp: { stampIdx: number, stamp: { stamps: number, remaining: number } | null } };
+
+export type RemoveStampMutationVariables = Exact<{
+  input: RemoveStampInput;
+}>;
+
+
+export type RemoveStampMutation = { removeStamp: { stampIdx: number, stamp: { stamps: number } | null } };
+
+export type AdjustMutationVariables = Exact<{
+  input: AdjustStampCountInput;
+}>;
+
+
+export type AdjustMutation = { adjustStampCount: { stampIdx: number, previousStamps: number, newStamps: number, stamp: { stamps: number } | null } };
+
+export type RedeemMutationVariables = Exact<{
+  input: RedeemStampInput;
+}>;
+
+
+export type RedeemMutation = { redeemStamp: { stampIdx: number, redeemedAt: string, lastKnownStamp: { stamps: number, maxStamps: number, complete: boolean } } };
+
+export type ResetPinMutationVariables = Exact<{
+  input: ResetStampPinInput;
+}>;
+
+
+export type ResetPinMutation = { resetStampPin: { stampIdx: number, stamp: { stampIdx: number } | null } };
+
+export type DeleteStampMutationVariables = Exact<{
+  input: DeleteStampInput;
+}>;
+
+
+export type DeleteStampMutation = { deleteStamp: { stampIdx: number, deleted: boolean } };
+
+export type ReissueMutationVariables = Exact<{
+  input: RedeemAndReissueInput;
+}>;
+
+
+export type ReissueMutation = { redeemAndReissue: { redeemedStampIdx: number, newStampIdx: number, newStamp: { stampIdx: number, cardIdx: number, stamps: number, startDate: string, endDate: string, memo: string | null, user: { id: string, name: string | null, email: string | null, phone: string | null } } | null } };
+
 export type FullStampQueryVariables = Exact<{
   stampIdx: number;
 }>;
@@ -26,6 +215,15 @@ export type ValidateQueryVariables = Exact<{
 export type ValidateQuery = { validateStamp: { stampIdx: number, valid: boolean, reason: string | null, stamp: { stampIdx: number, stamps: number } | null } };
 
 
+export const CreateStampDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateStamp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateStampInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateStampMutation, CreateStampMutationVariables>;
+export const UpdateStampDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateStamp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateStampInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UpdateStampMutation, UpdateStampMutationVariables>;
+export const AddStampDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddStamp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddStampInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}}]}}]}}]} as unknown as DocumentNode<AddStampMutation, AddStampMutationVariables>;
+export const RemoveStampDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveStamp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RemoveStampInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamps"}}]}}]}}]}}]} as unknown as DocumentNode<RemoveStampMutation, RemoveStampMutationVariables>;
+export const AdjustDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Adjust"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdjustStampCountInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adjustStampCount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"previousStamps"}},{"kind":"Field","name":{"kind":"Name","value":"newStamps"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamps"}}]}}]}}]}}]} as unknown as DocumentNode<AdjustMutation, AdjustMutationVariables>;
+export const RedeemDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Redeem"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RedeemStampInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"redeemStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"redeemedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastKnownStamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"maxStamps"}},{"kind":"Field","name":{"kind":"Name","value":"complete"}}]}}]}}]}}]} as unknown as DocumentNode<RedeemMutation, RedeemMutationVariables>;
+export const ResetPinDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ResetPin"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ResetStampPinInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resetStampPin"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}}]}}]}}]}}]} as unknown as DocumentNode<ResetPinMutation, ResetPinMutationVariables>;
+export const DeleteStampDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteStamp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteStampInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}}]}}]}}]} as unknown as DocumentNode<DeleteStampMutation, DeleteStampMutationVariables>;
+export const ReissueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Reissue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RedeemAndReissueInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"redeemAndReissue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"redeemedStampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"newStampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"newStamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"cardIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReissueMutation, ReissueMutationVariables>;
 export const FullStampDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FullStamp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stampIdx"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"stampIdx"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stampIdx"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"cardIdx"}},{"kind":"Field","name":{"kind":"Name","value":"cardName"}},{"kind":"Field","name":{"kind":"Name","value":"cardTitle"}},{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"maxStamps"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"complete"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"stampUrl"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"imageUrl"}},{"kind":"Field","name":{"kind":"Name","value":"memo"}},{"kind":"Field","name":{"kind":"Name","value":"onsiteApproval"}},{"kind":"Field","name":{"kind":"Name","value":"issuedAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"etc1"}},{"kind":"Field","name":{"kind":"Name","value":"etc2"}}]}}]}}]}}]} as unknown as DocumentNode<FullStampQuery, FullStampQueryVariables>;
 export const ManyStampsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ManyStamps"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stampIdxs"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stamps"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"stampIdxs"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stampIdxs"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamps"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<ManyStampsQuery, ManyStampsQueryVariables>;
 export const ValidateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Validate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stampIdx"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validateStamp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"stampIdx"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stampIdx"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"stamp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stampIdx"}},{"kind":"Field","name":{"kind":"Name","value":"stamps"}}]}}]}}]}}]} as unknown as DocumentNode<ValidateQuery, ValidateQueryVariables>;

@@ -42,12 +42,11 @@ const RedeemStampPayload = builder.objectRef<RedeemShape>('RedeemStampPayload').
   }),
 });
 
-async function redeem(ctx: Parameters<typeof readForWrite>[0], stampIdx: number, onsitePassword: string | null | undefined) {
-  const stamp = await readForWrite(ctx, stampIdx);
+/** Redeems a stamp just read for this purpose, after checking it can be redeemed. */
+async function redeem(ctx: Parameters<typeof readForWrite>[0], stamp: StampShape, onsitePassword: string | null | undefined) {
   assertRedeemable(stamp, onsitePassword);
-  await ctx.api.redeem(stampIdx, stamp.onsiteApproval ? onsitePassword : undefined);
-  ctx.stampLoader.clear(stampIdx);
-  return stamp;
+  await ctx.api.redeem(stamp.stampIdx, stamp.onsiteApproval ? onsitePassword : undefined);
+  ctx.stampLoader.clear(stamp.stampIdx);
 }
 
 builder.mutationField('redeemStamp', (t) =>
@@ -59,7 +58,8 @@ builder.mutationField('redeemStamp', (t) =>
     resolve: (_, { input: { stampIdx, onsitePassword } }, ctx) =>
       mutate(() =>
         ctx.locks.run(stampIdx, async () => {
-          const lastKnown = await redeem(ctx, stampIdx, onsitePassword);
+          const lastKnown = await readForWrite(ctx, stampIdx);
+          await redeem(ctx, lastKnown, onsitePassword);
           return { stampIdx, redeemedAt: new Date().toISOString(), lastKnown };
         }),
       ),
@@ -125,7 +125,7 @@ builder.mutationField('redeemAndReissue', (t) =>
           if (window.startDate > window.endDate) {
             throw badUserInput([{ path: 'input.endDate', message: `must not be before startDate (${window.startDate})` }]);
           }
-          await redeem(ctx, input.stampIdx, input.onsitePassword);
+          await redeem(ctx, old, input.onsitePassword);
           try {
             const newStampIdx = await ctx.api.create({
               cardIdx: old.cardIdx,
