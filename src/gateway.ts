@@ -3,6 +3,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { createContext, type GatewayContext } from './context.js';
+import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { KeyedMutex } from './safety/keyed-mutex.js';
 import { upstreamToGraphQL } from './schema/errors.js';
 import { schema } from './schema/index.js';
@@ -62,6 +63,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     renderGraphiQL,
     maskedErrors: { maskError: maskUnexpected },
     logging: options.logging ?? true,
+    plugins: [useRequestErrorCodes()],
     context: ({ request }) => {
       const given = request.headers.get('x-request-id');
       return createContext(shared, given && REQUEST_ID.test(given) ? given : randomUUID());

@@ -26,6 +26,11 @@ type Documents = {
     "\n  query FullStamp($stampIdx: Int!) {\n    stamp(stampIdx: $stampIdx) {\n      stampIdx\n      cardIdx\n      cardName\n      cardTitle\n      stamps\n      maxStamps\n      remaining\n      complete\n      active\n      startDate\n      endDate\n      domain\n      stampUrl\n      url\n      imageUrl\n      memo\n      onsiteApproval\n      issuedAt\n      user { id name phone email etc1 etc2 }\n    }\n  }\n": typeof types.FullStampDocument,
     "\n  query ManyStamps($stampIdxs: [Int!]!) {\n    stamps(stampIdxs: $stampIdxs) { stampIdx stamps user { id } }\n  }\n": typeof types.ManyStampsDocument,
     "\n  query Validate($stampIdx: Int!) {\n    validateStamp(stampIdx: $stampIdx) { stampIdx valid reason stamp { stampIdx stamps } }\n  }\n": typeof types.ValidateDocument,
+    "\n  mutation CreateForValidation($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateForValidationDocument,
+    "\n  mutation UpdateForValidation($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": typeof types.UpdateForValidationDocument,
+    "\n  mutation AdjustForValidation($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { stampIdx } }\n": typeof types.AdjustForValidationDocument,
+    "\n  mutation ReissueForValidation($input: RedeemAndReissueInput!) { redeemAndReissue(input: $input) { newStampIdx } }\n": typeof types.ReissueForValidationDocument,
+    "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": typeof types.StampByIdDocument,
 };
 const documents: Documents = {
     "\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n": types.CreateStampDocument,
@@ -40,6 +45,11 @@ const documents: Documents = {
     "\n  query FullStamp($stampIdx: Int!) {\n    stamp(stampIdx: $stampIdx) {\n      stampIdx\n      cardIdx\n      cardName\n      cardTitle\n      stamps\n      maxStamps\n      remaining\n      complete\n      active\n      startDate\n      endDate\n      domain\n      stampUrl\n      url\n      imageUrl\n      memo\n      onsiteApproval\n      issuedAt\n      user { id name phone email etc1 etc2 }\n    }\n  }\n": types.FullStampDocument,
     "\n  query ManyStamps($stampIdxs: [Int!]!) {\n    stamps(stampIdxs: $stampIdxs) { stampIdx stamps user { id } }\n  }\n": types.ManyStampsDocument,
     "\n  query Validate($stampIdx: Int!) {\n    validateStamp(stampIdx: $stampIdx) { stampIdx valid reason stamp { stampIdx stamps } }\n  }\n": types.ValidateDocument,
+    "\n  mutation CreateForValidation($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateForValidationDocument,
+    "\n  mutation UpdateForValidation($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": types.UpdateForValidationDocument,
+    "\n  mutation AdjustForValidation($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { stampIdx } }\n": types.AdjustForValidationDocument,
+    "\n  mutation ReissueForValidation($input: RedeemAndReissueInput!) { redeemAndReissue(input: $input) { newStampIdx } }\n": types.ReissueForValidationDocument,
+    "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": types.StampByIdDocument,
 };
 
 /**
@@ -104,6 +114,26 @@ export function graphql(source: "\n  query ManyStamps($stampIdxs: [Int!]!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Validate($stampIdx: Int!) {\n    validateStamp(stampIdx: $stampIdx) { stampIdx valid reason stamp { stampIdx stamps } }\n  }\n"): (typeof documents)["\n  query Validate($stampIdx: Int!) {\n    validateStamp(stampIdx: $stampIdx) { stampIdx valid reason stamp { stampIdx stamps } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateForValidation($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation CreateForValidation($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateForValidation($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation UpdateForValidation($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdjustForValidation($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation AdjustForValidation($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReissueForValidation($input: RedeemAndReissueInput!) { redeemAndReissue(input: $input) { newStampIdx } }\n"): (typeof documents)["\n  mutation ReissueForValidation($input: RedeemAndReissueInput!) { redeemAndReissue(input: $input) { newStampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n"): (typeof documents)["\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { deltaSchema, idempotencyKeyField, stampIdxSchema } from '../inputs.js';
+import { idempotencyKeyField, InputSchemas } from '../inputs.js';
 import { StampRefInput } from './edit.js';
 import { conflict, mutate, readForWrite, sendChange, stampPayload } from './shared.js';
 
@@ -44,14 +44,14 @@ builder.mutationField('removeStamp', (t) =>
 const AdjustStampCountInput = builder.inputType('AdjustStampCountInput', {
   description: 'A relative change of the collected count: bonus stamps or a correction.',
   fields: (t) => ({
-    stampIdx: t.int({ required: true, description: 'The stamp.', validate: stampIdxSchema }),
+    stampIdx: t.int({ required: true, description: 'The stamp.' }),
     delta: t.int({
       required: true,
       description: 'How many stamps to add (positive) or take off (negative); not 0, at most 1000 either way. The result must stay within 0 and the card maximum.',
-      validate: deltaSchema,
     }),
     idempotencyKey: idempotencyKeyField(t),
   }),
+  validate: InputSchemas.adjustStampCount,
 });
 
 interface AdjustShape {

@@ -1,39 +1,26 @@
 import { builder } from '../../builder.js';
 import { conflict, mutate, sendChange, stampPayload } from './shared.js';
-import {
-  cardIdxSchema,
-  dateOrderSchema,
-  domainSchema,
-  endDateSchema,
-  idempotencyKeyField,
-  LIMITS,
-  maxLength,
-  stampCountSchema,
-  stampIdxSchema,
-  StampUserInput,
-} from '../inputs.js';
+import { idempotencyKeyField, InputSchemas, LIMITS, StampUserInput } from '../inputs.js';
 
 const CreateStampInput = builder.inputType('CreateStampInput', {
   description: 'A new stamp for a customer on an existing stamp card.',
   fields: (t) => ({
-    cardIdx: t.int({ required: true, description: 'The stamp card to issue on.', validate: cardIdxSchema }),
+    cardIdx: t.int({ required: true, description: 'The stamp card to issue on.' }),
     startDate: t.field({ type: 'Date', required: true, description: 'First day the stamp can be used.' }),
     endDate: t.field({
       type: 'Date',
       required: true,
       description: 'Last day the stamp can be used: on or after startDate, at most 5 years from today.',
-      validate: endDateSchema,
     }),
     active: t.boolean({ description: 'False issues the stamp deactivated. Default true.' }),
     domain: t.string({
       description: 'Domain of the stamp page (custom domains need the Premium plan). Default https://vvd.bz.',
-      validate: domainSchema,
     }),
-    memo: t.string({ description: `Internal note (at most ${LIMITS.memo} characters).`, validate: maxLength(LIMITS.memo) }),
+    memo: t.string({ description: `Internal note (at most ${LIMITS.memo} characters).` }),
     user: t.field({ type: StampUserInput, description: 'Who the stamp is for. Without an id the stamp service generates one.' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
-  validate: dateOrderSchema,
+  validate: InputSchemas.createStamp,
 });
 
 const IssuedStampPayload = stampPayload<{ stampIdx: number }>('CreateStampPayload', 'The stamp issued.');
@@ -54,24 +41,20 @@ builder.mutationField('createStamp', (t) =>
 const UpdateStampInput = builder.inputType('UpdateStampInput', {
   description: 'Changes to a stamp. Only the fields given are sent; the others stay as they are.',
   fields: (t) => ({
-    stampIdx: t.int({ required: true, description: 'The stamp to change.', validate: stampIdxSchema }),
-    cardIdx: t.int({ description: 'Move the stamp to another card (its count must fit that card).', validate: cardIdxSchema }),
+    stampIdx: t.int({ required: true, description: 'The stamp to change.' }),
+    cardIdx: t.int({ description: 'Move the stamp to another card (its count must fit that card).' }),
     stamps: t.int({
       description: 'Set the collected count to this total (0 to the card maximum). For relative changes use adjustStampCount.',
-      validate: stampCountSchema,
     }),
     active: t.boolean({ description: 'Deactivate (false) or reactivate (true) the stamp.' }),
     startDate: t.field({ type: 'Date', description: 'First day the stamp can be used.' }),
-    endDate: t.field({ type: 'Date', description: 'Last day the stamp can be used, at most 5 years from today.', validate: endDateSchema }),
-    domain: t.string({ description: 'Domain of the stamp page; empty for the default.', validate: domainSchema }),
-    memo: t.string({ description: `Internal note (at most ${LIMITS.memo} characters).`, validate: maxLength(LIMITS.memo) }),
+    endDate: t.field({ type: 'Date', description: 'Last day the stamp can be used, at most 5 years from today.' }),
+    domain: t.string({ description: 'Domain of the stamp page; empty for the default.' }),
+    memo: t.string({ description: `Internal note (at most ${LIMITS.memo} characters).` }),
     user: t.field({ type: StampUserInput, description: 'Customer fields to change; those not given stay.' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
-  validate: dateOrderSchema.refine(
-    (v) => ['cardIdx', 'stamps', 'active', 'startDate', 'endDate', 'domain', 'memo', 'user'].some((k) => v[k] !== undefined && v[k] !== null),
-    { message: 'give at least one field to change', path: ['stampIdx'] },
-  ),
+  validate: InputSchemas.updateStamp,
 });
 
 const UpdateStampPayload = stampPayload<{ stampIdx: number }>('UpdateStampPayload', 'The stamp changed.');
@@ -98,9 +81,10 @@ const StampRefInput = (name: string, description: string) =>
   builder.inputType(name, {
     description,
     fields: (t) => ({
-      stampIdx: t.int({ required: true, description: 'The stamp.', validate: stampIdxSchema }),
+      stampIdx: t.int({ required: true, description: 'The stamp.' }),
       idempotencyKey: idempotencyKeyField(t),
     }),
+    validate: InputSchemas.stampRef,
   });
 
 const ResetStampPinInput = StampRefInput('ResetStampPinInput', 'The stamp whose customer PIN to reset.');

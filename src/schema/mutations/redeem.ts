@@ -4,23 +4,23 @@ import { addDays, latestEndDate, seoulToday } from '../../dates.js';
 import { UpstreamError } from '../../upstream/errors.js';
 import type { Stamp as StampShape } from '../../upstream/mapping.js';
 import { badUserInput, upstreamToGraphQL } from '../errors.js';
-import { dateOrderSchema, endDateSchema, idempotencyKeyField, LIMITS, maxLength, stampIdxSchema } from '../inputs.js';
+import { idempotencyKeyField, InputSchemas, LIMITS } from '../inputs.js';
 import { Stamp } from '../stamp.js';
 import { assertRedeemable, mutate, readForWrite, stampAfterChange } from './shared.js';
 
 const onsitePasswordField = (t: PothosSchemaTypes.InputFieldBuilder<import('../../builder.js').Types, 'InputObject'>) =>
   t.string({
     description: 'The staff password, required when the card has on-site approval (Stamp.onsiteApproval). Never logged or stored.',
-    validate: maxLength(LIMITS.onsitePassword),
   });
 
 const RedeemStampInput = builder.inputType('RedeemStampInput', {
   description: 'The full stamp whose reward the customer is receiving.',
   fields: (t) => ({
-    stampIdx: t.int({ required: true, description: 'The stamp.', validate: stampIdxSchema }),
+    stampIdx: t.int({ required: true, description: 'The stamp.' }),
     onsitePassword: onsitePasswordField(t),
     idempotencyKey: idempotencyKeyField(t),
   }),
+  validate: InputSchemas.redeemStamp,
 });
 
 interface RedeemShape {
@@ -69,17 +69,16 @@ builder.mutationField('redeemStamp', (t) =>
 const RedeemAndReissueInput = builder.inputType('RedeemAndReissueInput', {
   description: 'Redeem a full stamp and issue the next one on the same card for the same customer.',
   fields: (t) => ({
-    stampIdx: t.int({ required: true, description: 'The full stamp to redeem.', validate: stampIdxSchema }),
+    stampIdx: t.int({ required: true, description: 'The full stamp to redeem.' }),
     onsitePassword: onsitePasswordField(t),
     startDate: t.field({ type: 'Date', description: 'First day of the new stamp. Default: today (Asia/Seoul).' }),
     endDate: t.field({
       type: 'Date',
       description: "Last day of the new stamp. Default: as long a window as the old stamp's, capped at 5 years from today.",
-      validate: endDateSchema,
     }),
     idempotencyKey: idempotencyKeyField(t),
   }),
-  validate: dateOrderSchema,
+  validate: InputSchemas.redeemAndReissue,
 });
 
 /** The new stamp's window: given dates, or the old stamp's length from today, within the 5-year cap. */
