@@ -34,7 +34,11 @@ export interface SandboxOptions {
   apiKeys?: SandboxKey[];
   /** Refuse a missing or generic User-Agent with HTTP 403, as the real service does. Default true. */
   requireUserAgent?: boolean;
-  /** A bad or missing key: HTTP 200 with `code != 0` (A15's recommendation) or HTTP 401. */
+  /**
+   * A bad or missing key: HTTP 401 with an envelope (default), or HTTP 200 with `code != 0` (A15's
+   * suggestion). The default differs from A15 because clients must not read codes, and a 200 refusal
+   * makes "the gateway's key is wrong" indistinguishable from "this stamp is unusable".
+   */
   authFailure?: 'envelope' | 'status';
   /** Per-key limits answered with HTTP 429 (A22); omit for none. */
   rateLimit?: { perMinute: number; perHour: number } | null;
@@ -154,7 +158,7 @@ function seedInto(state: SandboxState, now: Date): Outcome['change'][] {
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apiKeys = options.apiKeys ?? [{ key: DEFAULT_SANDBOX_API_KEY, plan: 'premium' }];
   const requireUserAgent = options.requireUserAgent ?? true;
-  const authFailure = options.authFailure ?? 'envelope';
+  const authFailure = options.authFailure ?? 'status';
   const baseNow = options.now ?? (() => new Date());
   let clockOffsetMs = 0;
   const now = () => new Date(baseNow().getTime() + clockOffsetMs);

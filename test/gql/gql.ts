@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": typeof types.ReadOneDocument,
+    "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOneDocument,
+    "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": typeof types.SetCountDocument,
+    "\n  mutation IssueOne($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.IssueOneDocument,
     "\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n": typeof types.CreateStampDocument,
     "\n  mutation UpdateStamp($input: UpdateStampInput!) {\n    updateStamp(input: $input) { stampIdx stamp { stamps active memo endDate user { id email } } }\n  }\n": typeof types.UpdateStampDocument,
     "\n  mutation AddStamp($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps remaining } } }\n": typeof types.AddStampDocument,
@@ -33,6 +37,10 @@ type Documents = {
     "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": typeof types.StampByIdDocument,
 };
 const documents: Documents = {
+    "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": types.ReadOneDocument,
+    "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOneDocument,
+    "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": types.SetCountDocument,
+    "\n  mutation IssueOne($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.IssueOneDocument,
     "\n  mutation CreateStamp($input: CreateStampInput!) {\n    createStamp(input: $input) { stampIdx stamp { stampIdx stamps active startDate endDate memo user { id name email } } }\n  }\n": types.CreateStampDocument,
     "\n  mutation UpdateStamp($input: UpdateStampInput!) {\n    updateStamp(input: $input) { stampIdx stamp { stamps active memo endDate user { id email } } }\n  }\n": types.UpdateStampDocument,
     "\n  mutation AddStamp($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps remaining } } }\n": types.AddStampDocument,
@@ -66,6 +74,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n"): (typeof documents)["\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IssueOne($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation IssueOne($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -266,9 +266,9 @@ describe('cards', () => {
 });
 
 describe('authentication and client identification', () => {
-  it('refuses a missing or wrong API key with code != 0 and changes nothing', async () => {
+  it('refuses a missing or wrong API key with HTTP 401, code != 0, and changes nothing', async () => {
     const missing = await callSandbox(sandbox, 'PUT', '/api/stamp/v1/add', { stampIdx: 1000 }, { authorization: '' });
-    expect(missing).toMatchObject({ status: 200, code: SandboxCode.AUTH_FAILED, result: null });
+    expect(missing).toMatchObject({ status: 401, code: SandboxCode.AUTH_FAILED, result: null });
     const wrong = await callSandbox(sandbox, 'PUT', '/api/stamp/v1/add', { stampIdx: 1000 }, { authorization: 'APIKey guess' });
     expect(wrong.code).toBe(SandboxCode.AUTH_FAILED);
     const bearer = await callSandbox(sandbox, 'PUT', '/api/stamp/v1/add', { stampIdx: 1000 }, { authorization: `Bearer ${sandbox.apiKey}` });
@@ -276,12 +276,13 @@ describe('authentication and client identification', () => {
     expect(sandbox.inspect(1000)?.stamps).toBe(3);
   });
 
-  it('answers HTTP 401 for a bad key when configured to', async () => {
-    const strict = await startSandbox({ authFailure: 'status' });
+  it('answers a bad key with HTTP 200 and code != 0 when configured to (stamp-api.md A15)', async () => {
+    const lenient = await startSandbox({ authFailure: 'envelope' });
     try {
-      expect((await callSandbox(strict, 'GET', '/api/stamp/v1/validate?stampIdx=1000', undefined, { authorization: 'APIKey x' })).status).toBe(401);
+      const res = await callSandbox(lenient, 'GET', '/api/stamp/v1/validate?stampIdx=1000', undefined, { authorization: 'APIKey x' });
+      expect(res).toMatchObject({ status: 200, code: SandboxCode.AUTH_FAILED, result: null });
     } finally {
-      await strict.close();
+      await lenient.close();
     }
   });
 
