@@ -10,7 +10,7 @@ builder.mutationField('addStamp', (t) =>
   t.field({
     type: AddStampPayload,
     description: "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full.",
-    args: { input: t.arg({ type: AddStampInput, required: true }) },
+    args: { input: t.arg({ type: AddStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input: { stampIdx } }, ctx) =>
       mutate(async () => {
         await sendChange(ctx, stampIdx, () => ctx.api.add(stampIdx), (stamp) =>
@@ -30,7 +30,7 @@ builder.mutationField('removeStamp', (t) =>
   t.field({
     type: RemoveStampPayload,
     description: "Takes one stamp off (a correction) with the stamp service's own -1. Refused at 0.",
-    args: { input: t.arg({ type: RemoveStampInput, required: true }) },
+    args: { input: t.arg({ type: RemoveStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input: { stampIdx } }, ctx) =>
       mutate(async () => {
         await sendChange(ctx, stampIdx, () => ctx.api.remove(stampIdx), (stamp) =>
@@ -73,7 +73,7 @@ builder.mutationField('adjustStampCount', (t) =>
     type: AdjustStampCountPayload,
     description:
       'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.',
-    args: { input: t.arg({ type: AdjustStampCountInput, required: true }) },
+    args: { input: t.arg({ type: AdjustStampCountInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input: { stampIdx, delta } }, ctx) =>
       mutate(() =>
         ctx.locks.run(stampIdx, async () => {

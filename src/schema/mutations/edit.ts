@@ -29,7 +29,7 @@ builder.mutationField('createStamp', (t) =>
   t.field({
     type: IssuedStampPayload,
     description: 'Issues a new stamp to a customer on a stamp card.',
-    args: { input: t.arg({ type: CreateStampInput, required: true }) },
+    args: { input: t.arg({ type: CreateStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx) =>
       mutate(async () => {
         const { idempotencyKey: _key, ...fields } = input;
@@ -63,7 +63,7 @@ builder.mutationField('updateStamp', (t) =>
   t.field({
     type: UpdateStampPayload,
     description: 'Changes the given fields of a stamp. Redemption cannot be undone here or anywhere.',
-    args: { input: t.arg({ type: UpdateStampInput, required: true }) },
+    args: { input: t.arg({ type: UpdateStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx) =>
       mutate(async () => {
         const { stampIdx, idempotencyKey: _key, ...fields } = input;
@@ -94,7 +94,7 @@ builder.mutationField('resetStampPin', (t) =>
   t.field({
     type: ResetStampPinPayload,
     description: "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes.",
-    args: { input: t.arg({ type: ResetStampPinInput, required: true }) },
+    args: { input: t.arg({ type: ResetStampPinInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input: { stampIdx } }, ctx) =>
       mutate(async () => {
         await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, {}, { resetPin: true }));
@@ -116,7 +116,7 @@ builder.mutationField('deleteStamp', (t) =>
   t.field({
     type: DeleteStampPayload,
     description: 'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.',
-    args: { input: t.arg({ type: DeleteStampInput, required: true }) },
+    args: { input: t.arg({ type: DeleteStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input: { stampIdx } }, ctx) =>
       mutate(async () => {
         await sendChange(ctx, stampIdx, () => ctx.api.delete(stampIdx));

@@ -54,7 +54,7 @@ builder.mutationField('redeemStamp', (t) =>
     type: RedeemStampPayload,
     description:
       'Marks the reward of a full stamp as used. Irreversible: nothing in the gateway can set it back. Checks, before sending, that the card is full and the on-site password (when the card needs one) is right.',
-    args: { input: t.arg({ type: RedeemStampInput, required: true }) },
+    args: { input: t.arg({ type: RedeemStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input: { stampIdx, onsitePassword } }, ctx) =>
       mutate(() =>
         ctx.locks.run(stampIdx, async () => {
@@ -115,7 +115,7 @@ builder.mutationField('redeemAndReissue', (t) =>
     type: RedeemAndReissuePayload,
     description:
       "The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). If issuing fails after the redemption, the error says so (extensions.redeemedStampIdx) and whether a stamp may have been issued.",
-    args: { input: t.arg({ type: RedeemAndReissueInput, required: true }) },
+    args: { input: t.arg({ type: RedeemAndReissueInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx) =>
       mutate(() =>
         ctx.locks.run(input.stampIdx, async () => {

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('runs in sandbox mode with no key, on port 4000 and this machine only', () => {
+    expect(loadConfig({})).toMatchObject({ mode: 'sandbox', port: 4000, host: '127.0.0.1', upstream: { timeoutMs: 10_000 }, dataDir: './.data' });
+  });
+
+  it('calls the real stamp API when a key is set', () => {
+    expect(loadConfig({ STAMP_API_KEY: 'k', UPSTREAM_TIMEOUT_MS: '2500' })).toMatchObject({
+      mode: 'upstream',
+      host: '0.0.0.0',
+      upstream: { url: 'https://vivoldi.com', apiKey: 'k', timeoutMs: 2500 },
+    });
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ PORT: 'abc', UPSTREAM_TIMEOUT_MS: '-1', STAMP_API_URL: 'ftp://x' })).toThrow(
+      /PORT[\s\S]*STAMP_API_URL[\s\S]*UPSTREAM_TIMEOUT_MS|PORT[\s\S]*UPSTREAM_TIMEOUT_MS[\s\S]*STAMP_API_URL/,
+    );
+    expect(() => loadConfig({ STAMP_API_URL: 'https://stamps.example.com' })).toThrow(/STAMP_API_KEY/);
+  });
+
+  it('stops the process at start-up with a message that names the variable', async () => {
+    const { code, stderr } = await run(['--import', 'tsx', 'src/server.ts'], { PORT: 'not-a-port' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT/);
+    expect(stderr).not.toMatch(/ at /);
+  });
+});
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
