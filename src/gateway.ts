@@ -18,7 +18,7 @@ export interface GatewayOptions {
   logging?: boolean;
 }
 
-export const EXAMPLE_OPERATION = `# A stamp from the sandbox's demo data: Alice is 3 coffees into a 10-coffee card.
+export const EXAMPLE_OPERATION = `# Sandbox demo data: Alice has 3 of 10 coffees.
 query DemoStamp {
   stamp(stampIdx: 1000) {
     stampIdx

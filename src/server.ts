@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
@@ -34,8 +35,9 @@ if (config.mode === 'sandbox') {
 const yoga = createGateway({ upstream: { baseUrl: config.upstream.url, ...config.upstream }, production: config.production });
 const server = createServer(yoga);
 await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+const { port } = server.address() as AddressInfo;
 const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
-log.info(`Stamp Gateway ready: http://${shownHost}:${config.port}/graphql${config.production ? '' : ' (GraphiQL in a browser)'}`);
+log.info(`Stamp Gateway ready: http://${shownHost}:${port}/graphql${config.production ? '' : ' (GraphiQL in a browser)'}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
