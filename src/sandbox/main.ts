@@ -8,7 +8,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 const key = process.env.SANDBOX_API_KEY || DEFAULT_SANDBOX_API_KEY;
-const dataDir = join(process.env.DATA_DIR || '.data', 'sandbox');
+// SANDBOX_STORAGE=memory keeps nothing on disk (benchmarks, throwaway runs).
+const inMemory = process.env.SANDBOX_STORAGE === 'memory';
+const dataDir = inMemory ? null : join(process.env.DATA_DIR || '.data', 'sandbox');
 const perMinute = Number(process.env.SANDBOX_RATE_PER_MINUTE ?? 0);
 
 const sandbox = await createSandbox({
@@ -18,7 +20,7 @@ const sandbox = await createSandbox({
   apiKeys: [{ key, plan: 'premium' }],
   rateLimit: perMinute > 0 ? { perMinute, perHour: perMinute * 10 } : null,
 });
-console.log(`Stamp API sandbox listening on ${sandbox.url} (state in ${dataDir})`);
+console.log(`Stamp API sandbox listening on ${sandbox.url} (${dataDir ? `state in ${dataDir}` : 'in memory'})`);
 console.log(
   key === DEFAULT_SANDBOX_API_KEY
     ? `API key: ${key}   e.g. curl -A my-app -H 'Authorization: APIKey ${key}' '${sandbox.url}/api/stamp/v1/validate?stampIdx=1000'`
