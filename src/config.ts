@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   UPSTREAM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(32),
   UPSTREAM_USER_AGENT: z.string().min(3).default('StampGateway/0.1 (+https://github.com/stamp-gateway)'),
   DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +32,8 @@ export interface Config {
     userAgent: string;
   };
   dataDir: string;
+  /** PostgreSQL for the gateway's own state; unset: embedded PGlite under dataDir. */
+  databaseUrl: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userAgent: e.UPSTREAM_USER_AGENT,
     },
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,23 +1,33 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
-import type { KeyedMutex } from './safety/keyed-mutex.js';
+import { ErrorCode, gatewayError, upstreamToGraphQL } from './schema/errors.js';
+import type { GatewayStore } from './store/store.js';
 import type { UpstreamClient } from './upstream/client.js';
 import { UpstreamError, UpstreamRejectedError } from './upstream/errors.js';
 import type { Stamp } from './upstream/mapping.js';
 import { StampApi } from './upstream/stamps.js';
-import { ErrorCode, gatewayError, upstreamToGraphQL } from './schema/errors.js';
+
+/** Who is calling: the key idempotency keys and the history are scoped by. */
+export interface Caller {
+  id: string;
+}
 
 /** What lives as long as the gateway and is shared by every request. */
 export interface GatewayShared {
   client: UpstreamClient;
-  /** Serialises read-then-write changes per stampIdx. */
-  locks: KeyedMutex<number>;
+  store: GatewayStore;
+  /** How long a running mutation holds its idempotency key before it counts as abandoned. */
+  leaseMs: number;
 }
 
 export interface GatewayContext {
   requestId: string;
-  locks: KeyedMutex<number>;
+  caller: Caller;
+  /** The request's `Idempotency-Key` header, for a request with one mutation. */
+  idempotencyKeyHeader: string | null;
   api: StampApi;
+  store: GatewayStore;
+  leaseMs: number;
   /** Reads of stamps, de-duplicated and batched within one request. */
   stampLoader: DataLoader<number, Stamp>;
 }
@@ -41,12 +51,16 @@ export async function readStamp(api: StampApi, stampIdx: number): Promise<Stamp>
   }
 }
 
-export function createContext({ client, locks }: GatewayShared, requestId: string): GatewayContext {
-  const api = new StampApi(client, requestId);
+export function createContext(
+  { client, store, leaseMs }: GatewayShared,
+  request: { requestId: string; caller: Caller; idempotencyKeyHeader: string | null },
+): GatewayContext {
+  const api = new StampApi(client, request.requestId);
   return {
-    requestId,
-    locks,
+    ...request,
     api,
+    store,
+    leaseMs,
     // Same order and length as the keys; one Error per failed key, never a failed batch.
     stampLoader: new DataLoader<number, Stamp>(
       (idxs) =>

@@ -4,14 +4,15 @@ import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { createContext, type GatewayContext } from './context.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
-import { KeyedMutex } from './safety/keyed-mutex.js';
 import { upstreamToGraphQL } from './schema/errors.js';
 import { schema } from './schema/index.js';
+import type { GatewayStore } from './store/store.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './upstream/client.js';
 import { UpstreamError } from './upstream/errors.js';
 
 export interface GatewayOptions {
   upstream: UpstreamClientOptions;
+  store: GatewayStore;
   /** GraphiQL off in production. */
   production?: boolean;
   /** Pass `false` to silence yoga's own logging (tests). */
@@ -53,7 +54,9 @@ function maskUnexpected(error: unknown, message: string): Error {
 
 /** The GraphQL gateway as a fetch-style handler (no port): yoga over the Pothos schema. */
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, GatewayContext> {
-  const shared = { client: createUpstreamClient(options.upstream), locks: new KeyedMutex<number>() };
+  // A mutation makes at most a few calls, each bounded by the timeout (and two retries for safe ones).
+  const leaseMs = options.upstream.timeoutMs * 6 + 5_000;
+  const shared = { client: createUpstreamClient(options.upstream), store: options.store, leaseMs };
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -66,7 +69,12 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     plugins: [useRequestErrorCodes()],
     context: ({ request }) => {
       const given = request.headers.get('x-request-id');
-      return createContext(shared, given && REQUEST_ID.test(given) ? given : randomUUID());
+      const idempotencyKey = request.headers.get('idempotency-key');
+      return createContext(shared, {
+        requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
+        caller: { id: 'local' },
+        idempotencyKeyHeader: idempotencyKey && idempotencyKey.length <= 200 ? idempotencyKey : null,
+      });
     },
   });
 }

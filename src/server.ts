@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
+import { recoverReissues } from './safety/reissue.js';
+import { GatewayStore } from './store/store.js';
+import { createUpstreamClient } from './upstream/client.js';
+import { StampApi } from './upstream/stamps.js';
 import { createSandbox, DEFAULT_SANDBOX_API_KEY, type Sandbox } from './sandbox/server.js';
 
 let config;
@@ -32,7 +36,14 @@ if (config.mode === 'sandbox') {
   log.info({ upstreamUrl: config.upstream.url }, `upstream mode: calling the stamp API at ${config.upstream.url}`);
 }
 
-const yoga = createGateway({ upstream: { baseUrl: config.upstream.url, ...config.upstream }, production: config.production });
+const store = await GatewayStore.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+log.info(store.engine === 'postgres' ? 'gateway state in PostgreSQL (DATABASE_URL)' : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`);
+const upstream = { baseUrl: config.upstream.url, ...config.upstream };
+const yoga = createGateway({ upstream, store, production: config.production });
+const recovered = await recoverReissues(store, new StampApi(createUpstreamClient(upstream), 'start-up-recovery'), upstream.timeoutMs * 6 + 5_000);
+if (recovered.parked || recovered.finished) {
+  log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');
+}
 const server = createServer(yoga);
 await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
 const { port } = server.address() as AddressInfo;
@@ -43,7 +54,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
     server.close(() => {
-      void (sandbox?.close() ?? Promise.resolve()).then(() => process.exit(0));
+      void Promise.all([store.close(), sandbox?.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   });

@@ -5,6 +5,7 @@ import './stamp.js';
 import './mutations/edit.js';
 import './mutations/count.js';
 import './mutations/redeem.js';
+import './history.js';
 
 builder.mutationType({ description: 'Every mutation takes one input and returns a payload; failures carry extensions.code and, for upstream failures, extensions.outcome.' });
 

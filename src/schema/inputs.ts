@@ -123,6 +123,9 @@ export const InputSchemas = {
     onsitePassword: optional(onsitePasswordSchema),
     idempotencyKey: optional(idempotencyKeySchema),
   }),
+  resolveParkedReissue: z
+    .looseObject({ newStampIdx: optional(stampIdxSchema), issueNew: z.boolean().nullish(), idempotencyKey: optional(idempotencyKeySchema) })
+    .refine((v) => (v.newStampIdx ? 1 : 0) + (v.issueNew ? 1 : 0) === 1, { message: 'give exactly one of newStampIdx or issueNew: true', path: ['newStampIdx'] }),
   redeemAndReissue: withDateOrder(
     z.looseObject({
       stampIdx: stampIdxSchema,

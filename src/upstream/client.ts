@@ -1,7 +1,7 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import { type Endpoint, ENDPOINTS } from './endpoints.js';
 import { unwrapEnvelope } from './envelope.js';
-import { UpstreamError, UpstreamHttpError, UpstreamNetworkError, UpstreamTimeoutError } from './errors.js';
+import { UpstreamError, UpstreamHttpError, UpstreamNetworkError, UpstreamRejectedError, UpstreamTimeoutError } from './errors.js';
 
 export interface UpstreamClientOptions {
   /** Base URL of the stamp API, e.g. `https://vivoldi.com`. */
@@ -17,10 +17,26 @@ export interface UpstreamClientOptions {
   retryLimit?: number;
 }
 
+/** What one call did: for the change history, logs and metrics. */
+export interface UpstreamCallRecord {
+  endpoint: Endpoint;
+  /** HTTP status of the last attempt, when one answered. */
+  status?: number;
+  /** The envelope's code, when there was an envelope. */
+  code?: number;
+  durationMs: number;
+  /** Attempts made (more than 1 only for calls that are safe to repeat). */
+  attempts: number;
+  /** The error's name, when the call failed. */
+  error?: string;
+}
+
 export interface CallOptions {
   searchParams?: Record<string, string | number>;
   json?: Record<string, unknown>;
   requestId?: string;
+  /** Told about the call once it has ended, successfully or not. */
+  onDone?: (record: UpstreamCallRecord) => void;
 }
 
 export interface UpstreamClient {
@@ -94,9 +110,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   });
 
   return {
-    call(endpoint, { searchParams, json, requestId }) {
+    call(endpoint, { searchParams, json, requestId, onDone }) {
       const def = ENDPOINTS[endpoint];
       return limit.run(async () => {
+        const started = performance.now();
+        let attempts = 1;
+        let status: number | undefined;
+        const done = (extra: Partial<UpstreamCallRecord>) =>
+          onDone?.({ endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10, ...extra });
         try {
           const response = await http(def.path, {
             method: def.method,
@@ -106,10 +127,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             retry: def.retrySafe
               ? { limit: retryLimit, methods: [def.method], statusCodes: [408, 429, 500, 502, 503, 504], backoffLimit: 2_000 }
               : 0,
+            hooks: { beforeRetry: [() => void attempts++] },
           });
-          return unwrapEnvelope(endpoint, await response.text());
+          status = response.status;
+          const result = unwrapEnvelope(endpoint, await response.text());
+          done({ code: 0 });
+          return result;
         } catch (error) {
-          throw toUpstreamError(endpoint, error, options.timeoutMs);
+          const mapped = toUpstreamError(endpoint, error, options.timeoutMs);
+          if (mapped instanceof UpstreamHttpError) status = mapped.status;
+          done({ error: mapped.name, ...(mapped instanceof UpstreamRejectedError ? { code: mapped.code } : {}) });
+          throw mapped;
         }
       });
     },

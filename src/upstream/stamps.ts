@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import type { UpstreamClient } from './client.js';
+import type { UpstreamCallRecord, UpstreamClient } from './client.js';
 import type { Endpoint } from './endpoints.js';
 import { UpstreamBadResponseError } from './errors.js';
 import {
@@ -16,13 +16,16 @@ import {
  * Every method throws only UpstreamError subclasses.
  */
 export class StampApi {
+  /** Every call this request made, in order: the change history records them. */
+  readonly calls: UpstreamCallRecord[] = [];
+
   constructor(
     private readonly client: UpstreamClient,
     private readonly requestId?: string,
   ) {}
 
   private call(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }) {
-    return this.client.call(endpoint, { ...options, requestId: this.requestId });
+    return this.client.call(endpoint, { ...options, requestId: this.requestId, onDone: (record) => this.calls.push(record) });
   }
 
   /**

@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": typeof types.AddWithKeyDocument,
+    "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.AdjustWithKeyDocument,
+    "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateWithKeyDocument,
+    "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": typeof types.TwoAddsDocument,
     "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": typeof types.ReadOneDocument,
     "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOneDocument,
     "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": typeof types.SetCountDocument,
@@ -37,6 +41,10 @@ type Documents = {
     "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": typeof types.StampByIdDocument,
 };
 const documents: Documents = {
+    "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": types.AddWithKeyDocument,
+    "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.AdjustWithKeyDocument,
+    "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateWithKeyDocument,
+    "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": types.TwoAddsDocument,
     "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": types.ReadOneDocument,
     "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOneDocument,
     "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": types.SetCountDocument,
@@ -74,6 +82,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n"): (typeof documents)["\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"): (typeof documents)["\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"): (typeof documents)["\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, print } from 'graphql';
 import { expect } from 'vitest';
 import { createGateway } from '../../src/gateway.js';
+import { GatewayStore } from '../../src/store/store.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import { startSandbox, TEST_USER_AGENT } from './sandbox.js';
@@ -17,16 +18,19 @@ export interface GraphQLResponse<T> {
 export interface TestGateway {
   url: string;
   sandbox: Sandbox;
+  store: GatewayStore;
   request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
 /** The gateway on port 0 over a fresh in-memory sandbox (or the one given), both over real HTTP. */
 export async function startGateway(
-  options: { sandbox?: Sandbox; sandboxOptions?: SandboxOptions; upstream?: Partial<UpstreamClientOptions> } = {},
+  options: { sandbox?: Sandbox; sandboxOptions?: SandboxOptions; upstream?: Partial<UpstreamClientOptions>; store?: GatewayStore } = {},
 ): Promise<TestGateway> {
   const sandbox = options.sandbox ?? (await startSandbox(options.sandboxOptions));
+  const store = options.store ?? (await GatewayStore.open({}));
   const yoga = createGateway({
+    store,
     upstream: {
       baseUrl: sandbox.url,
       apiKey: sandbox.apiKey,
@@ -43,6 +47,7 @@ export async function startGateway(
   return {
     url,
     sandbox,
+    store,
     async request(document, variables, headers = {}) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -55,6 +60,7 @@ export async function startGateway(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.sandbox) await sandbox.close();
+      if (!options.store) await store.close();
     },
   };
 }

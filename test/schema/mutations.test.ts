@@ -289,11 +289,11 @@ describe('redeemAndReissue', () => {
     expect(gw.sandbox.requests.list().map((r) => r.endpoint)).toEqual(['validate']);
   });
 
-  it('says so when the redeem went through but issuing failed', async () => {
+  it('says so when the redeem went through but issuing was refused', async () => {
     const old = seedStamp(2, 6);
-    gw.sandbox.faults.add({ endpoint: 'create', action: { type: 'status', status: 503 } });
+    gw.sandbox.faults.add({ endpoint: 'create', action: { type: 'status', status: 429, retryAfter: 5 } });
     const error = onlyError(await gw.request(Reissue, { input: { stampIdx: old } }));
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN', redeemedStampIdx: old, failedStep: 'issue' });
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', outcome: 'NOT_APPLIED', redeemedStampIdx: old, failedStep: 'issue', retryAfter: 5 });
     expect(error.message).toMatch(new RegExp(`Stamp ${old} was redeemed`));
     expect(gw.sandbox.requests.count('create')).toBe(1);
   });

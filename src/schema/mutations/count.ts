@@ -1,7 +1,9 @@
 import { builder } from '../../builder.js';
+import type { Stamp as StampShape } from '../../upstream/mapping.js';
 import { idempotencyKeyField, InputSchemas } from '../inputs.js';
 import { StampRefInput } from './edit.js';
-import { conflict, mutate, readForWrite, sendChange, stampPayload } from './shared.js';
+import { runMutation } from '../../safety/run-mutation.js';
+import { AFTER_STAMP, conflict, readForWrite, sendChange, stampPayload } from './shared.js';
 
 const AddStampInput = StampRefInput('AddStampInput', 'The stamp to add one stamp to.');
 const AddStampPayload = stampPayload<{ stampIdx: number }>('AddStampPayload', 'The stamp after adding one.');
@@ -11,8 +13,9 @@ builder.mutationField('addStamp', (t) =>
     type: AddStampPayload,
     description: "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full.",
     args: { input: t.arg({ type: AddStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input: { stampIdx } }, ctx) =>
-      mutate(async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'addStamp', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
+        const { stampIdx } = input;
         await sendChange(ctx, stampIdx, () => ctx.api.add(stampIdx), (stamp) =>
           stamp.stamps >= stamp.maxStamps
             ? conflict(`Stamp ${stampIdx} is already full (${stamp.stamps} of ${stamp.maxStamps})`, { stamps: stamp.stamps, maxStamps: stamp.maxStamps })
@@ -31,8 +34,9 @@ builder.mutationField('removeStamp', (t) =>
     type: RemoveStampPayload,
     description: "Takes one stamp off (a correction) with the stamp service's own -1. Refused at 0.",
     args: { input: t.arg({ type: RemoveStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input: { stampIdx } }, ctx) =>
-      mutate(async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'removeStamp', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
+        const { stampIdx } = input;
         await sendChange(ctx, stampIdx, () => ctx.api.remove(stampIdx), (stamp) =>
           stamp.stamps <= 0 ? conflict(`Stamp ${stampIdx} has no stamps to remove`, { stamps: 0 }) : undefined,
         );
@@ -57,7 +61,8 @@ const AdjustStampCountInput = builder.inputType('AdjustStampCountInput', {
 interface AdjustShape {
   stampIdx: number;
   previousStamps: number;
-  stamps: number;
+  newStamps: number;
+  stamp: StampShape | null;
 }
 
 const AdjustStampCountPayload = stampPayload<AdjustShape>('AdjustStampCountPayload', 'The count before and after the adjustment.');
@@ -65,7 +70,7 @@ builder.objectField(AdjustStampCountPayload, 'previousStamps', (t) =>
   t.int({ description: 'The count before the adjustment.', resolve: (p) => p.previousStamps }),
 );
 builder.objectField(AdjustStampCountPayload, 'newStamps', (t) =>
-  t.int({ description: 'The count after the adjustment.', resolve: (p) => p.stamps }),
+  t.int({ description: 'The count after the adjustment.', resolve: (p) => p.newStamps }),
 );
 
 builder.mutationField('adjustStampCount', (t) =>
@@ -74,10 +79,11 @@ builder.mutationField('adjustStampCount', (t) =>
     description:
       'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.',
     args: { input: t.arg({ type: AdjustStampCountInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input: { stampIdx, delta } }, ctx) =>
-      mutate(() =>
-        ctx.locks.run(stampIdx, async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'adjustStampCount', stampIdx: input.stampIdx, input }, async (trace) => {
+          const { stampIdx, delta } = input;
           const current = await readForWrite(ctx, stampIdx);
+          trace.before = current;
           const next = current.stamps + delta;
           if (next < 0 || next > current.maxStamps) {
             throw conflict(
@@ -86,8 +92,9 @@ builder.mutationField('adjustStampCount', (t) =>
             );
           }
           await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, { stamps: next }));
-          return { stampIdx, previousStamps: current.stamps, stamps: next };
+          // The update sent an absolute count under the lock: the new state is known without a read.
+          trace.after = { ...current, stamps: next };
+          return { stampIdx, previousStamps: current.stamps, newStamps: next, stamp: trace.after };
         }),
-      ),
   }),
 );

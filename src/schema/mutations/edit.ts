@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
-import { conflict, mutate, sendChange, stampPayload } from './shared.js';
+import { runMutation } from '../../safety/run-mutation.js';
+import { AFTER_STAMP, conflict, sendChange, stampPayload } from './shared.js';
 import { idempotencyKeyField, InputSchemas, LIMITS, StampUserInput } from '../inputs.js';
 
 const CreateStampInput = builder.inputType('CreateStampInput', {
@@ -30,8 +31,8 @@ builder.mutationField('createStamp', (t) =>
     type: IssuedStampPayload,
     description: 'Issues a new stamp to a customer on a stamp card.',
     args: { input: t.arg({ type: CreateStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input }, ctx) =>
-      mutate(async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'createStamp', stampIdx: null, input, after: AFTER_STAMP }, async () => {
         const { idempotencyKey: _key, ...fields } = input;
         return { stampIdx: await ctx.api.create(fields) };
       }),
@@ -64,8 +65,8 @@ builder.mutationField('updateStamp', (t) =>
     type: UpdateStampPayload,
     description: 'Changes the given fields of a stamp. Redemption cannot be undone here or anywhere.',
     args: { input: t.arg({ type: UpdateStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input }, ctx) =>
-      mutate(async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'updateStamp', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
         const { stampIdx, idempotencyKey: _key, ...fields } = input;
         await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, fields), (stamp) =>
           typeof fields.stamps === 'number' && fields.stamps > stamp.maxStamps
@@ -95,8 +96,9 @@ builder.mutationField('resetStampPin', (t) =>
     type: ResetStampPinPayload,
     description: "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes.",
     args: { input: t.arg({ type: ResetStampPinInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input: { stampIdx } }, ctx) =>
-      mutate(async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'resetStampPin', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
+        const { stampIdx } = input;
         await sendChange(ctx, stampIdx, () => ctx.api.update(stampIdx, {}, { resetPin: true }));
         return { stampIdx };
       }),
@@ -117,8 +119,11 @@ builder.mutationField('deleteStamp', (t) =>
     type: DeleteStampPayload,
     description: 'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.',
     args: { input: t.arg({ type: DeleteStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input: { stampIdx } }, ctx) =>
-      mutate(async () => {
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'deleteStamp', stampIdx: input.stampIdx, input }, async (trace) => {
+        const { stampIdx } = input;
+        // The last state before it disappears, for the history: a delete also deletes upstream history.
+        trace.before = await ctx.api.validate(stampIdx).catch(() => null);
         await sendChange(ctx, stampIdx, () => ctx.api.delete(stampIdx));
         return { stampIdx };
       }),

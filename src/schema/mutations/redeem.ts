@@ -1,12 +1,12 @@
-import { GraphQLError } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import { builder } from '../../builder.js';
-import { addDays, latestEndDate, seoulToday } from '../../dates.js';
-import { UpstreamError } from '../../upstream/errors.js';
+import { resolveParked, runReissue } from '../../safety/reissue.js';
+import { runMutation } from '../../safety/run-mutation.js';
 import type { Stamp as StampShape } from '../../upstream/mapping.js';
-import { badUserInput, upstreamToGraphQL } from '../errors.js';
+import { badUserInput } from '../errors.js';
 import { idempotencyKeyField, InputSchemas, LIMITS } from '../inputs.js';
 import { Stamp } from '../stamp.js';
-import { assertRedeemable, mutate, readForWrite, stampAfterChange } from './shared.js';
+import { assertRedeemable, readForWrite, stampAfterChange } from './shared.js';
 
 const onsitePasswordField = (t: PothosSchemaTypes.InputFieldBuilder<import('../../builder.js').Types, 'InputObject'>) =>
   t.string({
@@ -42,27 +42,21 @@ const RedeemStampPayload = builder.objectRef<RedeemShape>('RedeemStampPayload').
   }),
 });
 
-/** Redeems a stamp just read for this purpose, after checking it can be redeemed. */
-async function redeem(ctx: Parameters<typeof readForWrite>[0], stamp: StampShape, onsitePassword: string | null | undefined) {
-  assertRedeemable(stamp, onsitePassword);
-  await ctx.api.redeem(stamp.stampIdx, stamp.onsiteApproval ? onsitePassword : undefined);
-  ctx.stampLoader.clear(stamp.stampIdx);
-}
-
 builder.mutationField('redeemStamp', (t) =>
   t.field({
     type: RedeemStampPayload,
     description:
       'Marks the reward of a full stamp as used. Irreversible: nothing in the gateway can set it back. Checks, before sending, that the card is full and the on-site password (when the card needs one) is right.',
     args: { input: t.arg({ type: RedeemStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input: { stampIdx, onsitePassword } }, ctx) =>
-      mutate(() =>
-        ctx.locks.run(stampIdx, async () => {
-          const lastKnown = await readForWrite(ctx, stampIdx);
-          await redeem(ctx, lastKnown, onsitePassword);
-          return { stampIdx, redeemedAt: new Date().toISOString(), lastKnown };
-        }),
-      ),
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(ctx, info, { operation: 'redeemStamp', stampIdx: input.stampIdx, input }, async (trace) => {
+        const lastKnown = await readForWrite(ctx, input.stampIdx);
+        trace.before = lastKnown;
+        assertRedeemable(lastKnown, input.onsitePassword);
+        await ctx.api.redeem(lastKnown.stampIdx, lastKnown.onsiteApproval ? input.onsitePassword : undefined);
+        ctx.stampLoader.clear(lastKnown.stampIdx);
+        return { stampIdx: input.stampIdx, redeemedAt: new Date().toISOString(), lastKnown };
+      }),
   }),
 );
 
@@ -81,19 +75,10 @@ const RedeemAndReissueInput = builder.inputType('RedeemAndReissueInput', {
   validate: InputSchemas.redeemAndReissue,
 });
 
-/** The new stamp's window: given dates, or the old stamp's length from today, within the 5-year cap. */
-export function reissueWindow(old: StampShape, startDate?: string | null, endDate?: string | null, now = new Date()) {
-  const today = seoulToday(now);
-  const start = startDate ?? today;
-  const length = Math.round((Date.parse(old.endDate) - Date.parse(old.startDate)) / 86_400_000);
-  const latest = latestEndDate(today);
-  const proposed = endDate ?? addDays(start, Math.max(0, length));
-  return { startDate: start, endDate: proposed > latest ? latest : proposed };
-}
-
 interface ReissueShape {
   redeemedStampIdx: number;
   newStampIdx: number;
+  newStamp?: StampShape | null;
 }
 
 const RedeemAndReissuePayload = builder.objectRef<ReissueShape>('RedeemAndReissuePayload').implement({
@@ -105,7 +90,7 @@ const RedeemAndReissuePayload = builder.objectRef<ReissueShape>('RedeemAndReissu
       type: Stamp,
       nullable: true,
       description: 'The new stamp, read from the stamp service; null while it is not yet in its validity window.',
-      resolve: (p, _, ctx) => stampAfterChange(ctx, p.newStampIdx),
+      resolve: (p, _, ctx) => (p.newStamp !== undefined ? p.newStamp : stampAfterChange(ctx, p.newStampIdx)),
     }),
   }),
 });
@@ -114,35 +99,44 @@ builder.mutationField('redeemAndReissue', (t) =>
   t.field({
     type: RedeemAndReissuePayload,
     description:
-      "The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). If issuing fails after the redemption, the error says so (extensions.redeemedStampIdx) and whether a stamp may have been issued.",
+      "The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). Each step is recorded durably: a retry with the same idempotencyKey resumes where it stopped, never redeeming twice or issuing blindly; a step that ended ambiguously parks the operation for an operator (OPERATION_PARKED).",
     args: { input: t.arg({ type: RedeemAndReissueInput, required: true, description: 'What to do; see the input type for each field.' }) },
-    resolve: (_, { input }, ctx) =>
-      mutate(() =>
-        ctx.locks.run(input.stampIdx, async () => {
-          const old = await readForWrite(ctx, input.stampIdx);
-          const window = reissueWindow(old, input.startDate, input.endDate);
-          if (window.startDate > window.endDate) {
-            throw badUserInput([{ path: 'input.endDate', message: `must not be before startDate (${window.startDate})` }]);
-          }
-          await redeem(ctx, old, input.onsitePassword);
-          try {
-            const newStampIdx = await ctx.api.create({
-              cardIdx: old.cardIdx,
-              ...window,
-              active: true,
-              domain: old.domain,
-              memo: `Reissued after redeeming stamp ${old.stampIdx}`,
-              user: { ...old.user },
-            });
-            return { redeemedStampIdx: old.stampIdx, newStampIdx };
-          } catch (error) {
-            if (!(error instanceof UpstreamError)) throw error;
-            const mapped = upstreamToGraphQL(error, { mutation: true });
-            throw new GraphQLError(`Stamp ${old.stampIdx} was redeemed, but issuing the next stamp failed: ${mapped.message}`, {
-              extensions: { ...mapped.extensions, redeemedStampIdx: old.stampIdx, failedStep: 'issue' },
-            });
-          }
-        }),
+    resolve: (_, { input }, ctx, info) =>
+      runMutation(
+        ctx,
+        info,
+        { operation: 'redeemAndReissue', stampIdx: input.stampIdx, input, rememberErrors: false, after: { field: 'newStamp', stampIdx: (p: ReissueShape) => p.newStampIdx } },
+        // Without a key the steps are still recorded, under one of their own, for recovery and operators.
+        (trace) => runReissue(ctx, trace, { ...input, key: input.idempotencyKey ?? ctx.idempotencyKeyHeader ?? `auto:${randomUUID()}` }),
       ),
+  }),
+);
+
+const ResolveParkedReissueInput = builder.inputType('ResolveParkedReissueInput', {
+  description: "An operator's decision on a parked redeem-and-reissue: give exactly one of newStampIdx or issueNew.",
+  fields: (t) => ({
+    operationId: t.id({ required: true, description: 'The parked operation (parkedReissues).' }),
+    newStampIdx: t.int({ description: 'The new stamp found in the dashboard: the operation finishes with it, nothing is sent.' }),
+    issueNew: t.boolean({ description: 'True when no new stamp exists and the old one is redeemed: issue the new stamp now.' }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
+  validate: InputSchemas.resolveParkedReissue,
+});
+
+builder.mutationField('resolveParkedReissue', (t) =>
+  t.field({
+    type: RedeemAndReissuePayload,
+    description: 'Finishes a parked redeem-and-reissue, either with the new stamp an operator found or by issuing it now. Recorded in the history.',
+    args: { input: t.arg({ type: ResolveParkedReissueInput, required: true, description: 'What to do; see the input type for each field.' }) },
+    resolve: async (_, { input }, ctx, info) => {
+      const op = await ctx.store.getReissue(String(input.operationId));
+      if (!op) throw badUserInput([{ path: 'input.operationId', message: 'is not a redeem-and-reissue operation' }]);
+      return runMutation(
+        ctx,
+        info,
+        { operation: 'resolveParkedReissue', stampIdx: op.oldStampIdx, input, after: { field: 'newStamp', stampIdx: (p: ReissueShape) => p.newStampIdx } },
+        (trace) => resolveParked(ctx, trace, op, input),
+      );
+    },
   }),
 );

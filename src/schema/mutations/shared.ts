@@ -2,22 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import { builder } from '../../builder.js';
 import { type GatewayContext, stampUnavailable } from '../../context.js';
-import { UpstreamError, UpstreamRejectedError } from '../../upstream/errors.js';
+import { UpstreamRejectedError } from '../../upstream/errors.js';
 import type { Stamp as StampShape } from '../../upstream/mapping.js';
 import { badUserInput, ErrorCode, gatewayError, upstreamToGraphQL } from '../errors.js';
 import { Stamp } from '../stamp.js';
 
 const NOT_APPLIED = { outcome: 'NOT_APPLIED' } as const;
-
-/** Runs a mutation's work; upstream failures become the error table's errors, with their outcome. */
-export async function mutate<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UpstreamError) throw upstreamToGraphQL(error, { mutation: true });
-    throw error;
-  }
-}
 
 /** A fresh read before a read-then-write; an unusable stamp is STAMP_UNAVAILABLE, nothing applied. */
 export async function readForWrite(ctx: GatewayContext, stampIdx: number): Promise<StampShape> {
@@ -103,7 +93,7 @@ export async function stampAfterChange(ctx: GatewayContext, stampIdx: number): P
 }
 
 /** A Relay-style payload carrying the changed stamp's id and the stamp as it is now. */
-export function stampPayload<Shape extends { stampIdx: number }>(name: string, description: string) {
+export function stampPayload<Shape extends { stampIdx: number; stamp?: StampShape | null }>(name: string, description: string) {
   return builder.objectRef<Shape>(name).implement({
     description,
     fields: (t) => ({
@@ -112,8 +102,12 @@ export function stampPayload<Shape extends { stampIdx: number }>(name: string, d
         type: Stamp,
         nullable: true,
         description: 'The stamp after the change, read from the stamp service; null when it no longer shows it.',
-        resolve: (payload, _, ctx) => stampAfterChange(ctx, payload.stampIdx),
+        // Read inside the mutation (and kept for idempotent replays) when the client asked for it.
+        resolve: (payload, _, ctx) => (payload.stamp !== undefined ? payload.stamp : stampAfterChange(ctx, payload.stampIdx)),
       }),
     }),
   });
 }
+
+/** runMutation's `after` option for payloads shaped by stampPayload. */
+export const AFTER_STAMP = { field: 'stamp', stampIdx: (payload: { stampIdx: number }) => payload.stampIdx };

@@ -1,0 +1,178 @@
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { addDays, latestEndDate, seoulToday } from '../dates.js';
+import { badUserInput, ErrorCode, gatewayError, upstreamToGraphQL } from '../schema/errors.js';
+import { assertRedeemable, readForWrite } from '../schema/mutations/shared.js';
+import type { GatewayStore, ReissueOperation, ReissueStep } from '../store/store.js';
+import { UpstreamError } from '../upstream/errors.js';
+import type { Stamp } from '../upstream/mapping.js';
+import type { StampApi } from '../upstream/stamps.js';
+import type { Trace } from './run-mutation.js';
+
+export interface ReissueResult {
+  redeemedStampIdx: number;
+  newStampIdx: number;
+}
+
+/** The new stamp's window: given dates, or the old stamp's length from today, within the 5-year cap. */
+export function reissueWindow(old: Stamp, startDate?: string | null, endDate?: string | null, now = new Date()) {
+  const today = seoulToday(now);
+  const start = startDate ?? today;
+  const length = Math.round((Date.parse(old.endDate) - Date.parse(old.startDate)) / 86_400_000);
+  const latest = latestEndDate(today);
+  const proposed = endDate ?? addDays(start, Math.max(0, length));
+  return { startDate: start, endDate: proposed > latest ? latest : proposed };
+}
+
+export function parkedError(op: ReissueOperation): GraphQLError {
+  return gatewayError(
+    ErrorCode.OPERATION_PARKED,
+    `Redeem-and-reissue ${op.id} of stamp ${op.oldStampIdx} needs an operator: ${op.parkedReason}. Nothing more is sent until an operator resolves it (resolveParkedReissue).`,
+    {
+      outcome: 'UNKNOWN',
+      operationId: op.id,
+      parkedStep: op.parkedStep,
+      ...(op.parkedStep === 'issuing' ? { redeemedStampIdx: op.oldStampIdx } : {}),
+    },
+  );
+}
+
+const IN_FLIGHT: ReissueStep[] = ['redeeming', 'issuing'];
+
+/** Step was in flight in a process that is gone: nobody can know whether it took effect. */
+function abandonedInFlight(store: GatewayStore, op: ReissueOperation): boolean {
+  if (!IN_FLIGHT.includes(op.step) || op.owner === store.owner) return false;
+  return store.engine === 'pglite' || op.leaseUntil.getTime() < Date.now();
+}
+
+async function park(store: GatewayStore, op: ReissueOperation, step: ReissueStep, reason: string): Promise<never> {
+  throw parkedError(await store.updateReissue(op.id, { step: 'parked', parkedStep: step, parkedReason: reason }));
+}
+
+/** Issues the next stamp for an operation whose redemption is known to be done. */
+async function issue(store: GatewayStore, api: StampApi, op: ReissueOperation, leaseMs: number): Promise<ReissueResult> {
+  const old = op.oldStamp!;
+  op = await store.updateReissue(op.id, { step: 'issuing', leaseMs });
+  let newStampIdx: number;
+  try {
+    newStampIdx = await api.create({
+      cardIdx: old.cardIdx,
+      ...op.newWindow!,
+      active: true,
+      domain: old.domain,
+      memo: `Reissued after redeeming stamp ${old.stampIdx}`,
+      user: { ...old.user },
+    });
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    if (error.outcome === 'NOT_APPLIED') {
+      // Provably no stamp was issued: back to "redeemed", so a retry resumes right here.
+      await store.updateReissue(op.id, { step: 'redeemed' });
+      const mapped = upstreamToGraphQL(error, { mutation: true });
+      throw new GraphQLError(`Stamp ${old.stampIdx} was redeemed, but issuing the next stamp failed: ${mapped.message}`, {
+        extensions: { ...mapped.extensions, redeemedStampIdx: old.stampIdx, operationId: op.id, failedStep: 'issue' },
+      });
+    }
+    return park(store, op, 'issuing', `issuing the new stamp ended ambiguously (${error.message}); a stamp may have been issued`);
+  }
+  await store.updateReissue(op.id, { step: 'finished', newStampIdx });
+  return { redeemedStampIdx: old.stampIdx, newStampIdx };
+}
+
+/**
+ * Redeem-and-reissue as durable steps (read, redeem, issue), each recorded before and after its
+ * upstream call. A retry resumes at the first step not known to be done; a step that ended ambiguously,
+ * or was in flight when its process died, parks the operation for an operator. Never a second redeem,
+ * never a blind second create.
+ */
+export async function runReissue(
+  ctx: GatewayContext,
+  trace: Trace,
+  input: { stampIdx: number; onsitePassword?: string | null; startDate?: string | null; endDate?: string | null; key: string },
+): Promise<ReissueResult> {
+  const { store, api, leaseMs } = ctx;
+  let op = (await store.findReissue(ctx.caller.id, input.key)) ?? (await store.createReissue({ caller: ctx.caller.id, idempotencyKey: input.key, oldStampIdx: input.stampIdx, leaseMs }));
+  if (op.oldStampIdx !== input.stampIdx) {
+    throw gatewayError(ErrorCode.CONFLICT, `The idempotency key "${input.key}" belongs to the reissue of stamp ${op.oldStampIdx}`, { outcome: 'NOT_APPLIED' });
+  }
+  if (op.oldStamp) trace.before = op.oldStamp;
+  if (abandonedInFlight(store, op)) await park(store, op, op.step, `the gateway stopped while the ${op.step} step was in flight`);
+
+  switch (op.step) {
+    case 'finished':
+      return { redeemedStampIdx: op.oldStampIdx, newStampIdx: op.newStampIdx! };
+    case 'parked':
+      throw parkedError(op);
+    case 'redeeming':
+    case 'issuing':
+      throw gatewayError(ErrorCode.CONFLICT, `Redeem-and-reissue ${op.id} is still running`, { outcome: 'UNKNOWN', operationId: op.id });
+    case 'redeemed':
+      return issue(store, api, op, leaseMs);
+    case 'reading':
+      break;
+  }
+
+  const old = await readForWrite(ctx, input.stampIdx);
+  trace.before = old;
+  const window = reissueWindow(old, input.startDate, input.endDate);
+  if (window.startDate > window.endDate) {
+    throw badUserInput([{ path: 'input.endDate', message: `must not be before startDate (${window.startDate})` }]);
+  }
+  assertRedeemable(old, input.onsitePassword);
+  op = await store.updateReissue(op.id, { step: 'redeeming', oldStamp: old, newWindow: window, leaseMs });
+  try {
+    await api.redeem(old.stampIdx, old.onsiteApproval ? input.onsitePassword : undefined);
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    if (error.outcome === 'NOT_APPLIED') {
+      await store.updateReissue(op.id, { step: 'reading' });
+      throw error;
+    }
+    await park(store, op, 'redeeming', `redeeming ended ambiguously (${error.message}); the reward may have been redeemed`);
+  }
+  ctx.stampLoader.clear(old.stampIdx);
+  op = await store.updateReissue(op.id, { step: 'redeemed' });
+  return issue(store, api, op, leaseMs);
+}
+
+/** An operator's decision on a parked operation: the new stamp they found, or issue one now. */
+export async function resolveParked(
+  ctx: GatewayContext,
+  trace: Trace,
+  op: ReissueOperation,
+  decision: { newStampIdx?: number | null; issueNew?: boolean | null },
+): Promise<ReissueResult> {
+  if (op.step !== 'parked') {
+    throw gatewayError(ErrorCode.CONFLICT, `Operation ${op.id} is not parked (it is ${op.step})`, { outcome: 'NOT_APPLIED' });
+  }
+  trace.before = op.oldStamp;
+  if (decision.newStampIdx) {
+    await ctx.store.updateReissue(op.id, { step: 'finished', newStampIdx: decision.newStampIdx });
+    return { redeemedStampIdx: op.oldStampIdx, newStampIdx: decision.newStampIdx };
+  }
+  if (!op.oldStamp || !op.newWindow) {
+    throw gatewayError(ErrorCode.CONFLICT, `Operation ${op.id} never read its stamp; there is nothing to issue`, { outcome: 'NOT_APPLIED' });
+  }
+  // The operator has checked: the old stamp is redeemed and no new stamp exists. Issue it.
+  return issue(ctx.store, ctx.api, op, ctx.leaseMs);
+}
+
+/**
+ * At start-up: operations that were in flight in a process that is gone are parked; those that had
+ * redeemed and not yet started issuing are finished, since nothing about the create is in doubt.
+ */
+export async function recoverReissues(store: GatewayStore, api: StampApi, leaseMs: number): Promise<{ parked: number; finished: number }> {
+  let parked = 0;
+  let finished = 0;
+  for (const op of await store.listReissues(['redeeming', 'issuing', 'redeemed'])) {
+    if (op.step === 'redeemed') {
+      if (op.owner !== store.owner && (store.engine === 'pglite' || op.leaseUntil.getTime() < Date.now())) {
+        await issue(store, api, op, leaseMs).then(() => finished++, () => undefined);
+      }
+    } else if (abandonedInFlight(store, op)) {
+      await store.updateReissue(op.id, { step: 'parked', parkedStep: op.step, parkedReason: `the gateway stopped while the ${op.step} step was in flight` });
+      parked++;
+    }
+  }
+  return { parked, finished };
+}

@@ -1,0 +1,58 @@
+import type { Migration } from '../db/database.js';
+
+/** The gateway's own durable state. Plain SQL that runs unchanged on PGlite and PostgreSQL. */
+export const GATEWAY_MIGRATIONS: Migration[] = [
+  {
+    id: '001-idempotency-history-reissue',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        caller text NOT NULL,
+        key text NOT NULL,
+        operation text NOT NULL,
+        request_hash text NOT NULL,
+        state text NOT NULL CHECK (state IN ('running', 'done')),
+        response jsonb,
+        owner text NOT NULL,
+        lease_until timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (caller, key)
+      );
+      CREATE TABLE mutation_history (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        request_id text,
+        caller text NOT NULL,
+        operation text NOT NULL,
+        stamp_idx integer,
+        input jsonb NOT NULL,
+        before_state jsonb,
+        after_state jsonb,
+        upstream_calls jsonb NOT NULL,
+        outcome text NOT NULL,
+        error_code text,
+        error_message text,
+        idempotency_key text
+      );
+      CREATE INDEX mutation_history_by_stamp ON mutation_history (stamp_idx, id DESC);
+      CREATE FUNCTION mutation_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'mutation_history is append-only'; END $$;
+      CREATE TRIGGER mutation_history_no_change BEFORE UPDATE OR DELETE ON mutation_history FOR EACH ROW EXECUTE FUNCTION mutation_history_append_only();
+      CREATE TABLE reissue_operations (
+        id bigserial PRIMARY KEY,
+        caller text NOT NULL,
+        idempotency_key text NOT NULL,
+        old_stamp_idx integer NOT NULL,
+        step text NOT NULL,
+        old_stamp jsonb,
+        new_window jsonb,
+        new_stamp_idx integer,
+        parked_reason text,
+        parked_step text,
+        owner text NOT NULL,
+        lease_until timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (caller, idempotency_key)
+      )`,
+  },
+];

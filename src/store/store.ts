@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { type Database, migrate, openPglite, openPostgres } from '../db/database.js';
+import { KeyedMutex } from '../safety/keyed-mutex.js';
+import type { UpstreamCallRecord } from '../upstream/client.js';
+import type { Stamp } from '../upstream/mapping.js';
+import { GATEWAY_MIGRATIONS } from './migrations.js';
+
+// The advisory-lock namespace of per-stamp locks ("ST"), so other users of the database cannot collide.
+const STAMP_LOCK_NAMESPACE = 0x5354;
+
+export interface StoreOptions {
+  /** PostgreSQL connection string; without it the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PostgreSQL schema for the gateway's tables (created when missing); default the connection's own. */
+  schema?: string;
+  /** Where PGlite keeps its files (`<dataDir>/gateway`); omit for an in-memory database. */
+  dataDir?: string;
+}
+
+export interface IdempotencyRow {
+  caller: string;
+  key: string;
+  operation: string;
+  requestHash: string;
+  state: 'running' | 'done';
+  response: StoredResponse | null;
+  owner: string;
+  leaseUntil: Date;
+  expiresAt: Date;
+}
+
+export type StoredResponse = { ok: true; payload: unknown } | { ok: false; message: string; extensions: Record<string, unknown> };
+
+export interface HistoryEntry {
+  id: string;
+  at: Date;
+  requestId: string | null;
+  caller: string;
+  operation: string;
+  stampIdx: number | null;
+  input: Record<string, unknown>;
+  before: Stamp | null;
+  after: Stamp | null;
+  upstreamCalls: UpstreamCallRecord[];
+  outcome: 'APPLIED' | 'NOT_APPLIED' | 'UNKNOWN' | 'REPLAYED';
+  errorCode: string | null;
+  errorMessage: string | null;
+  idempotencyKey: string | null;
+}
+
+export type ReissueStep = 'reading' | 'redeeming' | 'redeemed' | 'issuing' | 'finished' | 'parked';
+
+export interface ReissueOperation {
+  id: string;
+  caller: string;
+  idempotencyKey: string;
+  oldStampIdx: number;
+  step: ReissueStep;
+  oldStamp: Stamp | null;
+  newWindow: { startDate: string; endDate: string } | null;
+  newStampIdx: number | null;
+  parkedReason: string | null;
+  parkedStep: ReissueStep | null;
+  owner: string;
+  leaseUntil: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+function toIdempotency(r: Record<string, any>): IdempotencyRow {
+  return {
+    caller: r.caller, key: r.key, operation: r.operation, requestHash: r.request_hash, state: r.state, response: r.response,
+    owner: r.owner, leaseUntil: new Date(r.lease_until), expiresAt: new Date(r.expires_at),
+  };
+}
+
+function toHistory(r: Record<string, any>): HistoryEntry {
+  return {
+    id: String(r.id), at: new Date(r.at), requestId: r.request_id, caller: r.caller, operation: r.operation, stampIdx: r.stamp_idx,
+    input: r.input, before: r.before_state, after: r.after_state, upstreamCalls: r.upstream_calls, outcome: r.outcome,
+    errorCode: r.error_code, errorMessage: r.error_message, idempotencyKey: r.idempotency_key,
+  };
+}
+
+function toReissue(r: Record<string, any>): ReissueOperation {
+  return {
+    id: String(r.id), caller: r.caller, idempotencyKey: r.idempotency_key, oldStampIdx: r.old_stamp_idx, step: r.step,
+    oldStamp: r.old_stamp, newWindow: r.new_window, newStampIdx: r.new_stamp_idx, parkedReason: r.parked_reason,
+    parkedStep: r.parked_step, owner: r.owner, leaseUntil: new Date(r.lease_until), createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+/**
+ * The gateway's durable state: idempotency keys, the append-only change history, the steps of
+ * redeem-and-reissue operations, and per-stamp locks that hold across processes on PostgreSQL.
+ */
+export class GatewayStore {
+  /** This process; rows it leases carry it, so a restart can tell its own work from a dead process's. */
+  readonly owner = randomUUID();
+  private readonly locks = new KeyedMutex<number>();
+
+  private constructor(readonly db: Database) {}
+
+  static async open(options: StoreOptions): Promise<GatewayStore> {
+    const db = options.databaseUrl
+      ? await openPostgres(options.databaseUrl, { schema: options.schema })
+      : await openPglite(options.dataDir ? join(options.dataDir, 'gateway') : undefined);
+    await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
+    return new GatewayStore(db);
+  }
+
+  get engine(): Database['engine'] {
+    return this.db.engine;
+  }
+
+  /** Serialises work on one stamp: in this process first, then across processes (PostgreSQL). */
+  withStampLock<T>(stampIdx: number, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(stampIdx, () => this.db.withLock(STAMP_LOCK_NAMESPACE, stampIdx, fn));
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
+  // Idempotency keys
+
+  /** Claims a key for this request; when someone holds it already, returns their row instead. */
+  async claimKey(args: {
+    caller: string;
+    key: string;
+    operation: string;
+    requestHash: string;
+    leaseMs: number;
+    ttlMs: number;
+  }): Promise<{ claimed: true } | { claimed: false; existing: IdempotencyRow }> {
+    // An expired key is as good as none: it may be claimed again.
+    await this.db.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND expires_at < now()', [args.caller, args.key]);
+    const rows = await this.db.query(
+      `INSERT INTO idempotency_keys (caller, key, operation, request_hash, state, owner, lease_until, expires_at)
+       VALUES ($1, $2, $3, $4, 'running', $5, now() + ($6 * interval '1 millisecond'), now() + ($7 * interval '1 millisecond'))
+       ON CONFLICT (caller, key) DO NOTHING RETURNING key`,
+      [args.caller, args.key, args.operation, args.requestHash, this.owner, args.leaseMs, args.ttlMs],
+    );
+    if (rows.length === 1) return { claimed: true };
+    const existing = await this.getKey(args.caller, args.key);
+    // Gone between the insert and the read (it finished releasing): claim again.
+    return existing ? { claimed: false, existing } : this.claimKey(args);
+  }
+
+  async getKey(caller: string, key: string): Promise<IdempotencyRow | undefined> {
+    const rows = await this.db.query('SELECT * FROM idempotency_keys WHERE caller = $1 AND key = $2', [caller, key]);
+    return rows[0] ? toIdempotency(rows[0]) : undefined;
+  }
+
+  async finishKey(caller: string, key: string, response: StoredResponse): Promise<void> {
+    await this.db.query(`UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`, [caller, key, json(response)]);
+  }
+
+  /** Forgets a key whose attempt provably changed nothing, so a retry runs again. */
+  async releaseKey(caller: string, key: string): Promise<void> {
+    await this.db.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2', [caller, key]);
+  }
+
+  async deleteExpiredKeys(): Promise<number> {
+    return (await this.db.query('DELETE FROM idempotency_keys WHERE expires_at < now() RETURNING key')).length;
+  }
+
+  // Change history (append-only: a trigger refuses UPDATE and DELETE)
+
+  async appendHistory(entry: Omit<HistoryEntry, 'id' | 'at'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO mutation_history (request_id, caller, operation, stamp_idx, input, before_state, after_state, upstream_calls, outcome, error_code, error_message, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12)`,
+      [
+        entry.requestId, entry.caller, entry.operation, entry.stampIdx, json(entry.input), json(entry.before), json(entry.after),
+        json(entry.upstreamCalls), entry.outcome, entry.errorCode, entry.errorMessage, entry.idempotencyKey,
+      ],
+    );
+  }
+
+  /** A stamp's history, newest first; `beforeId` pages on. Returns one more than asked to tell if more exist. */
+  async listHistory(stampIdx: number, first: number, beforeId?: string): Promise<HistoryEntry[]> {
+    const rows = beforeId
+      ? await this.db.query('SELECT * FROM mutation_history WHERE stamp_idx = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [stampIdx, beforeId, first + 1])
+      : await this.db.query('SELECT * FROM mutation_history WHERE stamp_idx = $1 ORDER BY id DESC LIMIT $2', [stampIdx, first + 1]);
+    return rows.map(toHistory);
+  }
+
+  /** The newest state of a stamp the history knows, from any attempt. */
+  async lastKnownState(stampIdx: number): Promise<Stamp | null> {
+    const rows = await this.db.query<{ state: Stamp }>(
+      `SELECT COALESCE(after_state, before_state) AS state FROM mutation_history
+       WHERE stamp_idx = $1 AND (after_state IS NOT NULL OR before_state IS NOT NULL) ORDER BY id DESC LIMIT 1`,
+      [stampIdx],
+    );
+    return rows[0]?.state ?? null;
+  }
+
+  // Redeem-and-reissue operations
+
+  async findReissue(caller: string, idempotencyKey: string): Promise<ReissueOperation | undefined> {
+    const rows = await this.db.query('SELECT * FROM reissue_operations WHERE caller = $1 AND idempotency_key = $2', [caller, idempotencyKey]);
+    return rows[0] ? toReissue(rows[0]) : undefined;
+  }
+
+  async getReissue(id: string): Promise<ReissueOperation | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    const rows = await this.db.query('SELECT * FROM reissue_operations WHERE id = $1', [id]);
+    return rows[0] ? toReissue(rows[0]) : undefined;
+  }
+
+  async createReissue(args: { caller: string; idempotencyKey: string; oldStampIdx: number; leaseMs: number }): Promise<ReissueOperation> {
+    const rows = await this.db.query(
+      `INSERT INTO reissue_operations (caller, idempotency_key, old_stamp_idx, step, owner, lease_until)
+       VALUES ($1, $2, $3, 'reading', $4, now() + ($5 * interval '1 millisecond')) RETURNING *`,
+      [args.caller, args.idempotencyKey, args.oldStampIdx, this.owner, args.leaseMs],
+    );
+    return toReissue(rows[0]!);
+  }
+
+  /** Records a step durably; it is written before the step's upstream call and after its answer. */
+  async updateReissue(
+    id: string,
+    patch: Partial<Pick<ReissueOperation, 'step' | 'oldStamp' | 'newWindow' | 'newStampIdx' | 'parkedReason' | 'parkedStep'>> & { leaseMs?: number },
+  ): Promise<ReissueOperation> {
+    const rows = await this.db.query(
+      `UPDATE reissue_operations SET
+         step = COALESCE($2, step),
+         old_stamp = COALESCE($3::jsonb, old_stamp),
+         new_window = COALESCE($4::jsonb, new_window),
+         new_stamp_idx = COALESCE($5, new_stamp_idx),
+         parked_reason = CASE WHEN $2 = 'parked' THEN $6 WHEN $2 IS NULL THEN parked_reason ELSE NULL END,
+         parked_step = CASE WHEN $2 = 'parked' THEN $7 WHEN $2 IS NULL THEN parked_step ELSE NULL END,
+         owner = $8,
+         lease_until = now() + (COALESCE($9, 0) * interval '1 millisecond'),
+         updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [
+        id, patch.step ?? null, json(patch.oldStamp), json(patch.newWindow), patch.newStampIdx ?? null, patch.parkedReason ?? null,
+        patch.parkedStep ?? null, this.owner, patch.leaseMs ?? null,
+      ],
+    );
+    return toReissue(rows[0]!);
+  }
+
+  async listReissues(steps: ReissueStep[]): Promise<ReissueOperation[]> {
+    const rows = await this.db.query('SELECT * FROM reissue_operations WHERE step = ANY($1::text[]) ORDER BY id', [steps]);
+    return rows.map(toReissue);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

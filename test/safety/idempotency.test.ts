@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addDays, seoulToday } from '../../src/dates.js';
+import { graphql } from '../gql/index.js';
+import { expectNoErrors, onlyError, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { ENGINES } from '../helpers/store.js';
+
+const AddWithKey = graphql(`
+  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }
+`);
+const AdjustWithKey = graphql(`
+  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }
+`);
+const CreateWithKey = graphql(`
+  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }
+`);
+const TwoAdds = graphql(`
+  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }
+`);
+
+const today = seoulToday(new Date());
+
+describe.each(ENGINES)('idempotency on $name', ({ open }) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ store: await open() });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await gw.store.close();
+  });
+  beforeEach(() => {
+    gw.sandbox.requests.clear();
+    gw.sandbox.faults.clear();
+  });
+  const fresh = (stamps = 0) => {
+    const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;
+    if (stamps) gw.sandbox.state.update({ stampIdx: idx, stamps }, 'premium');
+    return idx;
+  };
+  const key = () => `key-${Math.random().toString(36).slice(2)}`;
+
+  it('replays the stored result of a repeated key and sends nothing upstream', async () => {
+    const stampIdx = fresh(2);
+    const idempotencyKey = key();
+    const first = expectNoErrors(await gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }));
+    expect(first.addStamp.stamp?.stamps).toBe(3);
+    const callsAfterFirst = gw.sandbox.requests.count();
+    const second = expectNoErrors(await gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }));
+    expect(second).toEqual(first);
+    expect(gw.sandbox.requests.count()).toBe(callsAfterFirst);
+    expect(gw.sandbox.inspect(stampIdx)?.stamps).toBe(3);
+  });
+
+  it('accepts the key as an Idempotency-Key header too', async () => {
+    const stampIdx = fresh();
+    const headers = { 'idempotency-key': key() };
+    expectNoErrors(await gw.request(AdjustWithKey, { input: { stampIdx, delta: 3 } }, headers));
+    const replayed = expectNoErrors(await gw.request(AdjustWithKey, { input: { stampIdx, delta: 3 } }, headers));
+    expect(replayed.adjustStampCount).toEqual({ previousStamps: 0, newStamps: 3 });
+    expect(gw.sandbox.inspect(stampIdx)?.stamps).toBe(3);
+    expect(gw.sandbox.requests.count('update')).toBe(1);
+  });
+
+  it('refuses the header for a request with several mutations', async () => {
+    const error = onlyError(await gw.request(TwoAdds, { a: { stampIdx: fresh() }, b: { stampIdx: fresh() } }, { 'idempotency-key': key() }));
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers the same key with a different input with CONFLICT, sending nothing', async () => {
+    const idempotencyKey = key();
+    expectNoErrors(await gw.request(AdjustWithKey, { input: { stampIdx: fresh(), delta: 1, idempotencyKey } }));
+    gw.sandbox.requests.clear();
+    const error = onlyError(await gw.request(AdjustWithKey, { input: { stampIdx: fresh(), delta: 2, idempotencyKey } }));
+    expect(error.extensions).toMatchObject({ code: 'CONFLICT', outcome: 'NOT_APPLIED', idempotencyKey });
+    expect(gw.sandbox.requests.count()).toBe(0);
+  });
+
+  it('runs one of two simultaneous requests with the same key; the other waits and gets its result', async () => {
+    const stampIdx = fresh();
+    const idempotencyKey = key();
+    gw.sandbox.faults.add({ endpoint: 'add', action: { type: 'delay', ms: 150 } });
+    const [a, b] = await Promise.all([
+      gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }),
+      gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }),
+    ]);
+    expect(expectNoErrors(a)).toEqual(expectNoErrors(b));
+    expect(gw.sandbox.requests.count('add')).toBe(1);
+    expect(gw.sandbox.inspect(stampIdx)?.stamps).toBe(1);
+  });
+
+  it('lets a retry run again after a failure that changed nothing', async () => {
+    const stampIdx = fresh();
+    const idempotencyKey = key();
+    gw.sandbox.faults.add({ endpoint: 'add', action: { type: 'status', status: 429 } });
+    expect(onlyError(await gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } })).extensions?.outcome).toBe('NOT_APPLIED');
+    expectNoErrors(await gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }));
+    expect(gw.sandbox.requests.count('add')).toBe(2);
+    expect(gw.sandbox.inspect(stampIdx)?.stamps).toBe(1);
+  });
+
+  it('never resends after an unknown outcome: the retry hears the same error', async () => {
+    const stampIdx = fresh();
+    const idempotencyKey = key();
+    gw.sandbox.faults.add({ endpoint: 'add', action: { type: 'status', status: 502 }, applyFirst: true });
+    const first = onlyError(await gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }));
+    expect(first.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN' });
+    const again = onlyError(await gw.request(AddWithKey, { input: { stampIdx, idempotencyKey } }));
+    expect(again.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN', replayed: true });
+    expect(gw.sandbox.requests.count('add')).toBe(1);
+    expect(gw.sandbox.inspect(stampIdx)?.stamps).toBe(1);
+  });
+
+  it('scopes keys to the mutation: a create replays its stampIdx and issues one stamp', async () => {
+    const idempotencyKey = key();
+    const input = { cardIdx: 1, startDate: today, endDate: today, idempotencyKey };
+    const [a, b] = [expectNoErrors(await gw.request(CreateWithKey, { input })), expectNoErrors(await gw.request(CreateWithKey, { input }))];
+    expect(a.createStamp.stampIdx).toBe(b.createStamp.stampIdx);
+    expect(gw.sandbox.requests.count('create')).toBe(1);
+  });
+});
