@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   UPSTREAM_USER_AGENT: z.string().min(3).default('StampGateway/0.1 (+https://github.com/stamp-gateway)'),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +35,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL for the gateway's own state; unset: embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
+  /** PostgreSQL schema for the gateway's tables; default the connection's own search path. */
+  databaseSchema: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -36,7 +36,7 @@ if (config.mode === 'sandbox') {
   log.info({ upstreamUrl: config.upstream.url }, `upstream mode: calling the stamp API at ${config.upstream.url}`);
 }
 
-const store = await GatewayStore.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const store = await GatewayStore.open({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
 log.info(store.engine === 'postgres' ? 'gateway state in PostgreSQL (DATABASE_URL)' : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`);
 const upstream = { baseUrl: config.upstream.url, ...config.upstream };
 const yoga = createGateway({ upstream, store, production: config.production });

@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.PlusOneDocument,
+    "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOnceDocument,
     "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": typeof types.AddWithKeyDocument,
     "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.AdjustWithKeyDocument,
     "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateWithKeyDocument,
@@ -41,6 +43,8 @@ type Documents = {
     "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": typeof types.StampByIdDocument,
 };
 const documents: Documents = {
+    "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.PlusOneDocument,
+    "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOnceDocument,
     "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": types.AddWithKeyDocument,
     "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.AdjustWithKeyDocument,
     "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateWithKeyDocument,
@@ -82,6 +86,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"): (typeof documents)["\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
