@@ -164,13 +164,30 @@ export async function resolveParked(
 export async function recoverReissues(store: GatewayStore, api: StampApi, leaseMs: number): Promise<{ parked: number; finished: number }> {
   let parked = 0;
   let finished = 0;
+  const record = (op: ReissueOperation, outcome: 'APPLIED' | 'NOT_APPLIED' | 'UNKNOWN', callsFrom: number, error?: GraphQLError) =>
+    store.appendHistory({
+      requestId: null, caller: 'gateway-recovery', operation: 'redeemAndReissue', stampIdx: op.oldStampIdx,
+      input: { operationId: op.id, recoveredStep: op.step }, before: op.oldStamp, after: null,
+      upstreamCalls: api.calls.slice(callsFrom), outcome, errorCode: error ? String(error.extensions.code) : null,
+      errorMessage: error?.message ?? null, idempotencyKey: op.idempotencyKey,
+    });
   for (const op of await store.listReissues(['redeeming', 'issuing', 'redeemed'])) {
+    const callsFrom = api.calls.length;
     if (op.step === 'redeemed') {
       if (op.owner !== store.owner && (store.engine === 'pglite' || op.leaseUntil.getTime() < Date.now())) {
-        await issue(store, api, op, leaseMs).then(() => finished++, () => undefined);
+        try {
+          await issue(store, api, op, leaseMs);
+          finished++;
+          await record(op, 'APPLIED', callsFrom);
+        } catch (error) {
+          const mapped = error instanceof GraphQLError ? error : upstreamToGraphQL(error as UpstreamError, { mutation: true });
+          await record(op, mapped.extensions.outcome === 'NOT_APPLIED' ? 'NOT_APPLIED' : 'UNKNOWN', callsFrom, mapped);
+        }
       }
     } else if (abandonedInFlight(store, op)) {
-      await store.updateReissue(op.id, { step: 'parked', parkedStep: op.step, parkedReason: `the gateway stopped while the ${op.step} step was in flight` });
+      const reason = `the gateway stopped while the ${op.step} step was in flight`;
+      await store.updateReissue(op.id, { step: 'parked', parkedStep: op.step, parkedReason: reason });
+      await record(op, 'UNKNOWN', callsFrom, parkedError({ ...op, step: 'parked', parkedStep: op.step, parkedReason: reason }));
       parked++;
     }
   }

@@ -123,7 +123,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             method: def.method,
             searchParams,
             json,
-            headers: requestId ? { 'x-request-id': requestId } : undefined,
+            // Never `headers: undefined`: ky then drops the instance's headers (auth, User-Agent).
+            ...(requestId ? { headers: { 'x-request-id': requestId } } : {}),
             retry: def.retrySafe
               ? { limit: retryLimit, methods: [def.method], statusCodes: [408, 429, 500, 502, 503, 504], backoffLimit: 2_000 }
               : 0,

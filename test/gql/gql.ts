@@ -20,6 +20,9 @@ type Documents = {
     "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.AdjustWithKeyDocument,
     "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateWithKeyDocument,
     "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": typeof types.TwoAddsDocument,
+    "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n": typeof types.ReissueSafelyDocument,
+    "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n": typeof types.ParkedDocument,
+    "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n": typeof types.ResolveParkedDocument,
     "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": typeof types.ReadOneDocument,
     "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOneDocument,
     "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": typeof types.SetCountDocument,
@@ -49,6 +52,9 @@ const documents: Documents = {
     "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.AdjustWithKeyDocument,
     "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateWithKeyDocument,
     "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": types.TwoAddsDocument,
+    "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n": types.ReissueSafelyDocument,
+    "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n": types.ParkedDocument,
+    "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n": types.ResolveParkedDocument,
     "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": types.ReadOneDocument,
     "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOneDocument,
     "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": types.SetCountDocument,
@@ -110,6 +116,18 @@ export function graphql(source: "\n  mutation CreateWithKey($input: CreateStampI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"): (typeof documents)["\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n"): (typeof documents)["\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n"): (typeof documents)["\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n"): (typeof documents)["\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
