@@ -68,7 +68,8 @@ export interface ReissueOperation {
   updatedAt: Date;
 }
 
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+// SQL NULL for a missing value, never the JSON literal null.
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 function toIdempotency(r: Record<string, any>): IdempotencyRow {
   return {

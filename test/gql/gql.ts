@@ -16,6 +16,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.PlusOneDocument,
     "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOnceDocument,
+    "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n": typeof types.HistoryDocument,
+    "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n": typeof types.HistoryAdjustDocument,
+    "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.HistoryAddDocument,
+    "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n": typeof types.HistoryRedeemDocument,
     "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": typeof types.AddWithKeyDocument,
     "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.AdjustWithKeyDocument,
     "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateWithKeyDocument,
@@ -48,6 +52,10 @@ type Documents = {
 const documents: Documents = {
     "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.PlusOneDocument,
     "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOnceDocument,
+    "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n": types.HistoryDocument,
+    "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n": types.HistoryAdjustDocument,
+    "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.HistoryAddDocument,
+    "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n": types.HistoryRedeemDocument,
     "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": types.AddWithKeyDocument,
     "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.AdjustWithKeyDocument,
     "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateWithKeyDocument,
@@ -100,6 +108,22 @@ export function graphql(source: "\n  mutation PlusOne($input: AdjustStampCountIn
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n"): (typeof documents)["\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n"): (typeof documents)["\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
