@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { AuthSettings } from './auth/callers.js';
+import type { SecurityOptions } from './gateway.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -16,6 +19,24 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_AUTH: z.enum(['on', 'off']).default('on'),
+  GATEWAY_API_KEYS_FILE: z.string().min(1).optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_ALGORITHM: z.enum(['RS256', 'ES256']).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  GRAPHIQL: z.enum(['true', 'false']).optional(),
+  CORS_ORIGINS: z.string().optional(),
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(500).default(15),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2_000),
+  MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  STAMP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 export interface Config {
@@ -33,6 +54,8 @@ export interface Config {
     userAgent: string;
   };
   dataDir: string;
+  auth: AuthSettings;
+  security: SecurityOptions;
   /** PostgreSQL for the gateway's own state; unset: embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
   /** PostgreSQL schema for the gateway's tables; default the connection's own search path. */
@@ -58,11 +81,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  STAMP_API_KEY: required when STAMP_API_URL is set');
   }
   const mode = e.STAMP_API_KEY ? 'upstream' : 'sandbox';
+  if (e.JWT_SECRET && e.JWT_PUBLIC_KEY) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET, JWT_PUBLIC_KEY: give one, not both');
+  }
+  const hasCallers = Boolean(e.GATEWAY_API_KEYS_FILE || e.JWT_SECRET || e.JWT_PUBLIC_KEY);
+  if (e.GATEWAY_AUTH === 'on' && !hasCallers && mode === 'upstream') {
+    throw new ConfigError(
+      'Refusing to start: STAMP_API_KEY is set but no callers are configured, so anyone could redeem rewards with it.\n  Set GATEWAY_API_KEYS_FILE and/or JWT_SECRET / JWT_PUBLIC_KEY (or GATEWAY_AUTH=off, deliberately).',
+    );
+  }
+  let persistedOperations: Record<string, string> | undefined;
+  if (e.PERSISTED_OPERATIONS_FILE) {
+    try {
+      persistedOperations = z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(e.PERSISTED_OPERATIONS_FILE, 'utf8')));
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration:\n  PERSISTED_OPERATIONS_FILE: expected a JSON object of id -> document (${(error as Error).message.split('\n')[0]})`);
+    }
+  }
+  const production = e.NODE_ENV === 'production';
   return {
     port: e.PORT,
     // The sandbox has no callers configured yet, so by default it listens on this machine only.
     host: e.HOST ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
-    production: e.NODE_ENV === 'production',
+    production,
     mode,
     upstream: {
       url: mode === 'upstream' ? (e.STAMP_API_URL ?? 'https://vivoldi.com') : '',
@@ -72,6 +113,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userAgent: e.UPSTREAM_USER_AGENT,
     },
     dataDir: e.DATA_DIR,
+    auth: {
+      mode: e.GATEWAY_AUTH === 'off' ? 'off' : hasCallers ? 'enforced' : 'local-admin',
+      apiKeysFile: e.GATEWAY_API_KEYS_FILE,
+      jwtSecret: e.JWT_SECRET,
+      jwtPublicKey: e.JWT_PUBLIC_KEY,
+      jwtAlgorithm: e.JWT_ALGORITHM,
+      jwtIssuer: e.JWT_ISSUER,
+      jwtAudience: e.JWT_AUDIENCE,
+    },
+    security: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxCost: e.MAX_QUERY_COST,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : !production,
+      graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : !production,
+      corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      persistedOperations,
+      mutations: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
+    },
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     logLevel: e.LOG_LEVEL,

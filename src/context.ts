@@ -7,9 +7,16 @@ import { UpstreamError, UpstreamRejectedError } from './upstream/errors.js';
 import type { Stamp } from './upstream/mapping.js';
 import { StampApi } from './upstream/stamps.js';
 
-/** Who is calling: the key idempotency keys and the history are scoped by. */
-export interface Caller {
-  id: string;
+import type { Caller } from './auth/callers.js';
+import type { SlidingWindowLimiter } from './auth/rate-limit.js';
+
+export type { Caller };
+
+export interface MutationLimits {
+  /** Mutations per minute per caller. */
+  perCaller: number;
+  /** addStamp, removeStamp, redeemStamp, redeemAndReissue per minute per caller and stamp. */
+  perCallerAndStamp: number;
 }
 
 /** What lives as long as the gateway and is shared by every request. */
@@ -18,6 +25,8 @@ export interface GatewayShared {
   store: GatewayStore;
   /** How long a running mutation holds its idempotency key before it counts as abandoned. */
   leaseMs: number;
+  limiter: SlidingWindowLimiter;
+  limits: MutationLimits;
 }
 
 export interface GatewayContext {
@@ -28,6 +37,8 @@ export interface GatewayContext {
   api: StampApi;
   store: GatewayStore;
   leaseMs: number;
+  limiter: SlidingWindowLimiter;
+  limits: MutationLimits;
   /** Reads of stamps, de-duplicated and batched within one request. */
   stampLoader: DataLoader<number, Stamp>;
 }
@@ -51,24 +62,49 @@ export async function readStamp(api: StampApi, stampIdx: number): Promise<Stamp>
   }
 }
 
+/**
+ * A customer sees only stamps whose user.id is its own; any other stamp answers exactly as a stamp
+ * that does not exist, with no upstream reason, so ids cannot be probed.
+ */
+function hiddenFromCustomer(stampIdx: number): GraphQLError {
+  return gatewayError(ErrorCode.STAMP_UNAVAILABLE, `Stamp ${stampIdx} is unavailable`, { stampIdx, reason: 'The stamp is not available.' });
+}
+
+function readFor(api: StampApi, caller: Caller) {
+  const customer = caller.customerUserId;
+  if (!customer) return (idx: number) => readStamp(api, idx);
+  return async (idx: number) => {
+    let stamp: Stamp;
+    try {
+      stamp = await readStamp(api, idx);
+    } catch (error) {
+      if ((error as GraphQLError).extensions?.code === ErrorCode.STAMP_UNAVAILABLE) throw hiddenFromCustomer(idx);
+      throw error;
+    }
+    if (stamp.user.id !== customer) throw hiddenFromCustomer(idx);
+    return stamp;
+  };
+}
+
 export function createContext(
-  { client, store, leaseMs }: GatewayShared,
+  { client, store, leaseMs, limiter, limits }: GatewayShared,
   request: { requestId: string; caller: Caller; idempotencyKeyHeader: string | null },
 ): GatewayContext {
   const api = new StampApi(client, request.requestId);
+  const read = readFor(api, request.caller);
   return {
     ...request,
     api,
     store,
     leaseMs,
+    limiter,
+    limits,
     // Same order and length as the keys; one Error per failed key, never a failed batch.
     stampLoader: new DataLoader<number, Stamp>(
       (idxs) =>
         Promise.all(
           idxs.map((idx) =>
-            readStamp(api, idx).catch((error: unknown) =>
-              error instanceof UpstreamError ? upstreamToGraphQL(error, { mutation: false }) : (error as Error),
-            ),
+            read(idx).catch((error: unknown) => (error instanceof UpstreamError ? upstreamToGraphQL(error, { mutation: false }) : (error as Error))),
           ),
         ),
       { maxBatchSize: 100 },

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
-import { createContext, type GatewayContext } from './context.js';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { Authenticator } from './auth/callers.js';
+import { SlidingWindowLimiter } from './auth/rate-limit.js';
+import { createContext, type GatewayContext, type MutationLimits } from './context.js';
+import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { upstreamToGraphQL } from './schema/errors.js';
 import { schema } from './schema/index.js';
@@ -10,11 +17,39 @@ import type { GatewayStore } from './store/store.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './upstream/client.js';
 import { UpstreamError } from './upstream/errors.js';
 
+export interface SecurityOptions {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  introspection: boolean;
+  graphiql: boolean;
+  /** Browser origins allowed by CORS; empty: none (same origin only). */
+  corsOrigins: string[];
+  /** Only these operations run (id or sha256 hash → document), when given. */
+  persistedOperations?: Record<string, string>;
+  mutations: MutationLimits;
+}
+
+export const DEFAULT_SECURITY: SecurityOptions = {
+  maxDepth: 8,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxCost: 5_000,
+  maxBodyBytes: 64 * 1024,
+  introspection: true,
+  graphiql: true,
+  corsOrigins: [],
+  mutations: { perCaller: 300, perCallerAndStamp: 20 },
+};
+
 export interface GatewayOptions {
   upstream: UpstreamClientOptions;
   store: GatewayStore;
-  /** GraphiQL off in production. */
-  production?: boolean;
+  /** Who may call; default: every request is the local administrator (sandbox without callers). */
+  auth?: Authenticator;
+  security?: Partial<SecurityOptions>;
   /** Pass `false` to silence yoga's own logging (tests). */
   logging?: boolean;
 }
@@ -37,6 +72,7 @@ query DemoStamp {
 `;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const LOCAL_ADMIN_ONLY = await Authenticator.create({ mode: 'local-admin' });
 
 /** Errors that escaped the resolvers' own mapping: upstream failures are mapped, the rest masked. */
 function maskUnexpected(error: unknown, message: string): Error {
@@ -56,23 +92,50 @@ function maskUnexpected(error: unknown, message: string): Error {
 export function createGateway(options: GatewayOptions): YogaServerInstance<Record<string, never>, GatewayContext> {
   // A mutation makes at most a few calls, each bounded by the timeout (and two retries for safe ones).
   const leaseMs = options.upstream.timeoutMs * 6 + 5_000;
-  const shared = { client: createUpstreamClient(options.upstream), store: options.store, leaseMs };
+  const security = { ...DEFAULT_SECURITY, ...options.security };
+  const auth = options.auth ?? LOCAL_ADMIN_ONLY;
+  const shared = {
+    client: createUpstreamClient(options.upstream),
+    store: options.store,
+    leaseMs,
+    limiter: new SlidingWindowLimiter(),
+    limits: security.mutations,
+  };
+  const persisted = security.persistedOperations;
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: options.production ? false : { title: 'Stamp Gateway', defaultQuery: EXAMPLE_OPERATION },
+    graphiql: security.graphiql ? { title: 'Stamp Gateway', defaultQuery: EXAMPLE_OPERATION } : false,
     renderGraphiQL,
     maskedErrors: { maskError: maskUnexpected },
     logging: options.logging ?? true,
-    plugins: [useRequestErrorCodes()],
-    context: ({ request }) => {
+    cors: security.corsOrigins.length ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
+    plugins: [
+      useBodyLimit(security.maxBodyBytes),
+      // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] }),
+      ...(persisted
+        ? [usePersistedOperations({ getPersistedOperation: (key: string) => persisted[key] ?? null, allowArbitraryOperations: false })]
+        : []),
+      ...(security.introspection ? [] : [useDisableIntrospection()]),
+      EnvelopArmorPlugin({
+        maxDepth: { n: security.maxDepth },
+        maxAliases: { n: security.maxAliases },
+        maxTokens: { n: security.maxTokens },
+        costLimit: { maxCost: security.maxCost },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: !security.introspection },
+      }),
+      useRequestErrorCodes(),
+    ],
+    context: async ({ request }) => {
       const given = request.headers.get('x-request-id');
       const idempotencyKey = request.headers.get('idempotency-key');
       return createContext(shared, {
         requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
-        caller: { id: 'local' },
+        caller: await auth.authenticate(request.headers.get('authorization')),
         idempotencyKeyHeader: idempotencyKey && idempotencyKey.length <= 200 ? idempotencyKey : null,
       });
     },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
+import { AuthConfigError, Authenticator } from './auth/callers.js';
 import { createGateway } from './gateway.js';
 import { recoverReissues } from './safety/reissue.js';
 import { GatewayStore } from './store/store.js';
@@ -39,7 +40,19 @@ if (config.mode === 'sandbox') {
 const store = await GatewayStore.open({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
 log.info(store.engine === 'postgres' ? 'gateway state in PostgreSQL (DATABASE_URL)' : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`);
 const upstream = { baseUrl: config.upstream.url, ...config.upstream };
-const yoga = createGateway({ upstream, store, production: config.production });
+let auth: Authenticator;
+try {
+  auth = await Authenticator.create(config.auth);
+} catch (error) {
+  if (!(error instanceof AuthConfigError)) throw error;
+  console.error(`Invalid configuration:\n  ${error.message}`);
+  process.exit(1);
+}
+if (config.auth.mode === 'off') log.warn('GATEWAY_AUTH=off: every request acts as an administrator. Never expose this gateway.');
+if (config.auth.mode === 'local-admin') {
+  log.warn('NO CALLERS CONFIGURED: sandbox mode, so requests without a token act as a LOCAL ADMINISTRATOR. Configure GATEWAY_API_KEYS_FILE or JWT_* before exposing this gateway.');
+}
+const yoga = createGateway({ upstream, store, auth, security: config.security });
 const recovered = await recoverReissues(store, new StampApi(createUpstreamClient(upstream), 'start-up-recovery'), upstream.timeoutMs * 6 + 5_000);
 if (recovered.parked || recovered.finished) {
   log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');

@@ -7,8 +7,20 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ mode: 'sandbox', port: 4000, host: '127.0.0.1', upstream: { timeoutMs: 10_000 }, dataDir: './.data' });
   });
 
+  it('refuses to start with a stamp API key and no callers configured, unless auth is deliberately off', () => {
+    expect(() => loadConfig({ STAMP_API_KEY: 'k' })).toThrow(/no callers are configured/);
+    expect(loadConfig({ STAMP_API_KEY: 'k', GATEWAY_AUTH: 'off' }).auth.mode).toBe('off');
+    expect(loadConfig({}).auth.mode).toBe('local-admin');
+  });
+
+  it('turns GraphiQL and introspection off in production unless enabled', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({ graphiql: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', GRAPHQL_INTROSPECTION: 'true' }).security).toMatchObject({ graphiql: true, introspection: true });
+  });
+
   it('calls the real stamp API when a key is set', () => {
-    expect(loadConfig({ STAMP_API_KEY: 'k', UPSTREAM_TIMEOUT_MS: '2500' })).toMatchObject({
+    expect(loadConfig({ STAMP_API_KEY: 'k', UPSTREAM_TIMEOUT_MS: '2500', JWT_SECRET: 'x'.repeat(32) })).toMatchObject({
+      auth: { mode: 'enforced' },
       mode: 'upstream',
       host: '0.0.0.0',
       upstream: { url: 'https://vivoldi.com', apiKey: 'k', timeoutMs: 2500 },

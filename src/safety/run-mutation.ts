@@ -101,6 +101,16 @@ export async function runMutation<P extends object>(
       idempotencyKey: key,
     });
 
+  const wait = overLimit(ctx, spec);
+  if (wait) {
+    const error = gatewayError(ErrorCode.RATE_LIMITED, `Too many ${spec.operation} requests from this caller; try again in ${wait} s`, {
+      outcome: 'NOT_APPLIED',
+      retryAfter: wait,
+    });
+    await history('NOT_APPLIED', {}, ctx.api.calls.length, error);
+    throw error;
+  }
+
   if (key) {
     const hash = requestHash(spec.operation, recorded);
     const existing = await claimOrWait(ctx, { key, operation: spec.operation, hash, rememberErrors: spec.rememberErrors ?? true });
@@ -143,6 +153,17 @@ export async function runMutation<P extends object>(
     }
     throw error;
   }
+}
+
+// Operations a customer's visit drives, limited per stamp too: a stuck button or a script cannot burn a card.
+const PER_STAMP = new Set(['addStamp', 'removeStamp', 'redeemStamp', 'redeemAndReissue']);
+
+/** Seconds to wait when the caller is over a mutation limit, else 0. */
+function overLimit(ctx: GatewayContext, spec: MutationSpec): number {
+  const perCaller = ctx.limiter.hit(`caller:${ctx.caller.id}`, ctx.limits.perCaller);
+  if (perCaller) return perCaller;
+  if (spec.stampIdx === null || !PER_STAMP.has(spec.operation)) return 0;
+  return ctx.limiter.hit(`stamp:${ctx.caller.id}:${spec.stampIdx}:${spec.operation}`, ctx.limits.perCallerAndStamp);
 }
 
 /**

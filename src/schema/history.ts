@@ -3,6 +3,7 @@ import type { HistoryEntry, ReissueOperation } from '../store/store.js';
 import type { Stamp as StampShape } from '../upstream/mapping.js';
 import { badUserInput } from './errors.js';
 import { Stamp } from './stamp.js';
+import { requires } from './scopes.js';
 
 const MAX_PAGE = 100;
 const encodeCursor = (id: string) => Buffer.from(`history:${id}`).toString('base64url');
@@ -102,7 +103,7 @@ const StampHistoryConnection = builder.objectRef<ConnectionShape>('StampHistoryC
 builder.queryField('stampHistory', (t) =>
   t.field({
     type: StampHistoryConnection,
-    description: `Every mutation attempt on a stamp through this gateway, newest first (at most ${MAX_PAGE} a page).`,
+    ...requires('stamps:admin', `Every mutation attempt on a stamp through this gateway, newest first (at most ${MAX_PAGE} a page).`),
     args: {
       stampIdx: t.arg.int({ required: true, description: "The stamp's id." }),
       first: t.arg.int({ description: `Entries per page, 1 to ${MAX_PAGE} (default 20).` }),
@@ -136,7 +137,7 @@ export const ReissueOperationRef = builder.objectRef<ReissueOperation>('ReissueO
 builder.queryField('parkedReissues', (t) =>
   t.field({
     type: [ReissueOperationRef],
-    description: 'Redeem-and-reissue operations that need an operator: a step ended ambiguously, or the gateway stopped during it. Finish each with resolveParkedReissue.',
+    ...requires('stamps:admin', 'Redeem-and-reissue operations that need an operator: a step ended ambiguously, or the gateway stopped during it. Finish each with resolveParkedReissue.'),
     resolve: (_, __, ctx) => ctx.store.listReissues(['parked']),
   }),
 );

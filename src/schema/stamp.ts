@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import type { Stamp as StampShape, StampUser as StampUserShape } from '../upstream/mapping.js';
 import { ErrorCode } from './errors.js';
 import { LIMITS, stampIdxSchema } from './inputs.js';
+import { requires } from './scopes.js';
 
 export const StampUser = builder.objectRef<StampUserShape>('StampUser').implement({
   description: 'The customer a stamp belongs to, as stored with the stamp (internal fields, never shown to the customer).',
@@ -46,6 +47,10 @@ export const Stamp = builder.objectRef<StampShape>('Stamp').implement({
       description: 'True when redeeming needs the staff password entered on site.',
     }),
     user: t.field({ type: StampUser, description: 'The customer the stamp belongs to.', resolve: (s) => s.user }),
+    onsitePassword: t.exposeString('onsitePassword', {
+      nullable: true,
+      ...requires('stamps:admin', 'The staff password for on-site approval, when the card has one. A secret.'),
+    }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime', nullable: true, description: 'When the stamp was issued.' }),
   }),
 });
@@ -78,14 +83,14 @@ builder.queryType({
     stamp: t.field({
       type: Stamp,
       nullable: true,
-      description: 'One stamp. Null, with a STAMP_UNAVAILABLE error, when the stamp service refuses it (unknown, expired, inactive or redeemed).',
+      ...requires('stamps:read', 'One stamp. Null, with a STAMP_UNAVAILABLE error, when the stamp service refuses it (unknown, expired, inactive or redeemed). A customer token sees only its own stamps.'),
       args: { stampIdx: t.arg.int({ required: true, description: 'The stamp\'s id.', validate: stampIdxSchema }) },
       resolve: (_, { stampIdx }, ctx) => ctx.stampLoader.load(stampIdx),
     }),
     stamps: t.field({
       type: [Stamp],
       nullable: { list: false, items: true },
-      description: `Several stamps, in the order asked, duplicates read once. An unavailable stamp is null at its position with its own error. At most ${LIMITS.stampsPerRequest} ids.`,
+      ...requires('stamps:read', `Several stamps, in the order asked, duplicates read once. An unavailable stamp is null at its position with its own error. At most ${LIMITS.stampsPerRequest} ids.`),
       args: {
         stampIdxs: t.arg.intList({
           required: true,
@@ -97,7 +102,7 @@ builder.queryType({
     }),
     validateStamp: t.field({
       type: StampValidation,
-      description: 'Checks whether a stamp can be used now. An unusable stamp is an answer (valid: false, with the reason), not an error.',
+      ...requires('stamps:read', 'Checks whether a stamp can be used now. An unusable stamp is an answer (valid: false, with the reason), not an error.'),
       args: { stampIdx: t.arg.int({ required: true, description: 'The stamp\'s id.', validate: stampIdxSchema }) },
       resolve: async (_, { stampIdx }, ctx) => {
         try {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Database, migrate, openPglite, openPostgres } from '../db/database.js';
 import { KeyedMutex } from '../safety/keyed-mutex.js';
 import type { UpstreamCallRecord } from '../upstream/client.js';
-import type { Stamp } from '../upstream/mapping.js';
+import { type Stamp, withoutSecrets } from '../upstream/mapping.js';
 import { GATEWAY_MIGRATIONS } from './migrations.js';
 
 // The advisory-lock namespace of per-stamp locks ("ST"), so other users of the database cannot collide.
@@ -177,7 +177,7 @@ export class GatewayStore {
       `INSERT INTO mutation_history (request_id, caller, operation, stamp_idx, input, before_state, after_state, upstream_calls, outcome, error_code, error_message, idempotency_key)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12)`,
       [
-        entry.requestId, entry.caller, entry.operation, entry.stampIdx, json(entry.input), json(entry.before), json(entry.after),
+        entry.requestId, entry.caller, entry.operation, entry.stampIdx, json(entry.input), json(withoutSecrets(entry.before)), json(withoutSecrets(entry.after)),
         json(entry.upstreamCalls), entry.outcome, entry.errorCode, entry.errorMessage, entry.idempotencyKey,
       ],
     );
@@ -241,7 +241,7 @@ export class GatewayStore {
          updated_at = now()
        WHERE id = $1 RETURNING *`,
       [
-        id, patch.step ?? null, json(patch.oldStamp), json(patch.newWindow), patch.newStampIdx ?? null, patch.parkedReason ?? null,
+        id, patch.step ?? null, json(withoutSecrets(patch.oldStamp)), json(patch.newWindow), patch.newStampIdx ?? null, patch.parkedReason ?? null,
         patch.parkedStep ?? null, this.owner, patch.leaseMs ?? null,
       ],
     );

@@ -99,6 +99,11 @@ export function stampFromUpstream(raw: unknown): Stamp {
   };
 }
 
+/** The stamp without its secrets, for anything stored or logged (history, operation steps). */
+export function withoutSecrets(stamp: Stamp | null | undefined): Stamp | null {
+  return stamp ? { ...stamp, onsitePassword: null } : null;
+}
+
 /** Fields the front-end may set on a stamp; `undefined` and `null` both mean "leave as it is". */
 export interface StampFields {
   cardIdx?: number | null;

@@ -62,7 +62,7 @@ describe.each(ENGINES)('change history on $name', ({ open }) => {
       ['adjustStampCount', 'APPLIED', null],
     ]);
     const [redeem, replay, , conflict, adjust] = nodes;
-    expect(adjust).toMatchObject({ caller: 'local', requestId: 'req-history-1', before: { stamps: 0 }, after: { stamps: 4 } });
+    expect(adjust).toMatchObject({ caller: 'local-admin', requestId: 'req-history-1', before: { stamps: 0 }, after: { stamps: 4 } });
     expect(adjust!.upstreamCalls).toMatchObject([
       { endpoint: 'validate', status: 200, code: 0 },
       { endpoint: 'update', status: 200, code: 0 },

@@ -121,7 +121,7 @@ describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ o
     const stamp = await new StampApi(createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT })).validate(old);
     gw.sandbox.state.redeem({ stampIdx: old });
     // What a gateway that stopped right after the redeem left behind: leased to a process now gone.
-    const op = await gw.store.createReissue({ caller: 'local', idempotencyKey: `recover-${old}`, oldStampIdx: old, leaseMs: 0 });
+    const op = await gw.store.createReissue({ caller: 'local-admin', idempotencyKey: `recover-${old}`, oldStampIdx: old, leaseMs: 0 });
     await gw.store.updateReissue(op.id, { step: 'redeemed', oldStamp: stamp, newWindow: { startDate: today, endDate: addDays(today, 30) } });
     await gw.store.db.query(`UPDATE reissue_operations SET owner = 'a-stopped-gateway', lease_until = now() - interval '1 second' WHERE id = $1`, [op.id]);
     const api = new StampApi(createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT }));
@@ -144,7 +144,7 @@ describe('a gateway killed with SIGKILL mid-reissue', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const env = () => ({ PORT: '0', STAMP_API_URL: sandbox.url, STAMP_API_KEY: sandbox.apiKey, DATA_DIR: dataDir, UPSTREAM_TIMEOUT_MS: '30000' });
+  const env = () => ({ PORT: '0', STAMP_API_URL: sandbox.url, STAMP_API_KEY: sandbox.apiKey, DATA_DIR: dataDir, UPSTREAM_TIMEOUT_MS: '30000', GATEWAY_AUTH: 'off' });
   const reissue = (url: string, stampIdx: number) =>
     fetch(`${url}/graphql`, {
       method: 'POST',

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { requires } from '../scopes.js';
 import type { Stamp as StampShape } from '../../upstream/mapping.js';
 import { idempotencyKeyField, InputSchemas } from '../inputs.js';
 import { StampRefInput } from './edit.js';
@@ -11,7 +12,7 @@ const AddStampPayload = stampPayload<{ stampIdx: number }>('AddStampPayload', 'T
 builder.mutationField('addStamp', (t) =>
   t.field({
     type: AddStampPayload,
-    description: "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full.",
+    ...requires('stamps:write', "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full."),
     args: { input: t.arg({ type: AddStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'addStamp', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
@@ -32,7 +33,7 @@ const RemoveStampPayload = stampPayload<{ stampIdx: number }>('RemoveStampPayloa
 builder.mutationField('removeStamp', (t) =>
   t.field({
     type: RemoveStampPayload,
-    description: "Takes one stamp off (a correction) with the stamp service's own -1. Refused at 0.",
+    ...requires('stamps:write', "Takes one stamp off (a correction) with the stamp service's own -1. Refused at 0."),
     args: { input: t.arg({ type: RemoveStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'removeStamp', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
@@ -76,8 +77,7 @@ builder.objectField(AdjustStampCountPayload, 'newStamps', (t) =>
 builder.mutationField('adjustStampCount', (t) =>
   t.field({
     type: AdjustStampCountPayload,
-    description:
-      'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.',
+    ...requires('stamps:write', 'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.'),
     args: { input: t.arg({ type: AdjustStampCountInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'adjustStampCount', stampIdx: input.stampIdx, input }, async (trace) => {

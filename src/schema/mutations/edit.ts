@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { requires } from '../scopes.js';
 import { runMutation } from '../../safety/run-mutation.js';
 import { AFTER_STAMP, conflict, sendChange, stampPayload } from './shared.js';
 import { idempotencyKeyField, InputSchemas, LIMITS, StampUserInput } from '../inputs.js';
@@ -29,7 +30,7 @@ const IssuedStampPayload = stampPayload<{ stampIdx: number }>('CreateStampPayloa
 builder.mutationField('createStamp', (t) =>
   t.field({
     type: IssuedStampPayload,
-    description: 'Issues a new stamp to a customer on a stamp card.',
+    ...requires('stamps:write', 'Issues a new stamp to a customer on a stamp card.'),
     args: { input: t.arg({ type: CreateStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'createStamp', stampIdx: null, input, after: AFTER_STAMP }, async () => {
@@ -63,7 +64,7 @@ const UpdateStampPayload = stampPayload<{ stampIdx: number }>('UpdateStampPayloa
 builder.mutationField('updateStamp', (t) =>
   t.field({
     type: UpdateStampPayload,
-    description: 'Changes the given fields of a stamp. Redemption cannot be undone here or anywhere.',
+    ...requires('stamps:write', 'Changes the given fields of a stamp. Redemption cannot be undone here or anywhere.'),
     args: { input: t.arg({ type: UpdateStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'updateStamp', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
@@ -94,7 +95,7 @@ const ResetStampPinPayload = stampPayload<{ stampIdx: number }>('ResetStampPinPa
 builder.mutationField('resetStampPin', (t) =>
   t.field({
     type: ResetStampPinPayload,
-    description: "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes.",
+    ...requires('stamps:admin', "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes."),
     args: { input: t.arg({ type: ResetStampPinInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'resetStampPin', stampIdx: input.stampIdx, input, after: AFTER_STAMP }, async () => {
@@ -117,7 +118,7 @@ const DeleteStampPayload = builder.objectRef<{ stampIdx: number }>('DeleteStampP
 builder.mutationField('deleteStamp', (t) =>
   t.field({
     type: DeleteStampPayload,
-    description: 'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.',
+    ...requires('stamps:admin', 'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.'),
     args: { input: t.arg({ type: DeleteStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'deleteStamp', stampIdx: input.stampIdx, input }, async (trace) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { builder } from '../../builder.js';
+import { requires } from '../scopes.js';
 import { resolveParked, runReissue } from '../../safety/reissue.js';
 import { runMutation } from '../../safety/run-mutation.js';
 import type { Stamp as StampShape } from '../../upstream/mapping.js';
@@ -45,8 +46,7 @@ const RedeemStampPayload = builder.objectRef<RedeemShape>('RedeemStampPayload').
 builder.mutationField('redeemStamp', (t) =>
   t.field({
     type: RedeemStampPayload,
-    description:
-      'Marks the reward of a full stamp as used. Irreversible: nothing in the gateway can set it back. Checks, before sending, that the card is full and the on-site password (when the card needs one) is right.',
+    ...requires('stamps:redeem', 'Marks the reward of a full stamp as used. Irreversible: nothing in the gateway can set it back. Checks, before sending, that the card is full and the on-site password (when the card needs one) is right.'),
     args: { input: t.arg({ type: RedeemStampInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(ctx, info, { operation: 'redeemStamp', stampIdx: input.stampIdx, input }, async (trace) => {
@@ -98,8 +98,7 @@ const RedeemAndReissuePayload = builder.objectRef<ReissueShape>('RedeemAndReissu
 builder.mutationField('redeemAndReissue', (t) =>
   t.field({
     type: RedeemAndReissuePayload,
-    description:
-      "The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). Each step is recorded durably: a retry with the same idempotencyKey resumes where it stopped, never redeeming twice or issuing blindly; a step that ended ambiguously parks the operation for an operator (OPERATION_PARKED).",
+    ...requires('stamps:redeem', "The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). Each step is recorded durably: a retry with the same idempotencyKey resumes where it stopped, never redeeming twice or issuing blindly; a step that ended ambiguously parks the operation for an operator (OPERATION_PARKED)."),
     args: { input: t.arg({ type: RedeemAndReissueInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: (_, { input }, ctx, info) =>
       runMutation(
@@ -126,7 +125,7 @@ const ResolveParkedReissueInput = builder.inputType('ResolveParkedReissueInput',
 builder.mutationField('resolveParkedReissue', (t) =>
   t.field({
     type: RedeemAndReissuePayload,
-    description: 'Finishes a parked redeem-and-reissue, either with the new stamp an operator found or by issuing it now. Recorded in the history.',
+    ...requires('stamps:admin', 'Finishes a parked redeem-and-reissue, either with the new stamp an operator found or by issuing it now. Recorded in the history.'),
     args: { input: t.arg({ type: ResolveParkedReissueInput, required: true, description: 'What to do; see the input type for each field.' }) },
     resolve: async (_, { input }, ctx, info) => {
       const op = await ctx.store.getReissue(String(input.operationId));
