@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, print } from 'graphql';
 import { expect } from 'vitest';
-import { createGateway } from '../../src/gateway.js';
+import type { Authenticator } from '../../src/auth/callers.js';
+import { createGateway, type SecurityOptions } from '../../src/gateway.js';
 import { GatewayStore } from '../../src/store/store.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
@@ -25,12 +26,21 @@ export interface TestGateway {
 
 /** The gateway on port 0 over a fresh in-memory sandbox (or the one given), both over real HTTP. */
 export async function startGateway(
-  options: { sandbox?: Sandbox; sandboxOptions?: SandboxOptions; upstream?: Partial<UpstreamClientOptions>; store?: GatewayStore } = {},
+  options: {
+    sandbox?: Sandbox;
+    sandboxOptions?: SandboxOptions;
+    upstream?: Partial<UpstreamClientOptions>;
+    store?: GatewayStore;
+    auth?: Authenticator;
+    security?: Partial<SecurityOptions>;
+  } = {},
 ): Promise<TestGateway> {
   const sandbox = options.sandbox ?? (await startSandbox(options.sandboxOptions));
   const store = options.store ?? (await GatewayStore.open({}));
   const yoga = createGateway({
     store,
+    auth: options.auth,
+    security: options.security,
     upstream: {
       baseUrl: sandbox.url,
       apiKey: sandbox.apiKey,
