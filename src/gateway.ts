@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -72,6 +72,16 @@ query DemoStamp {
 `;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+// graphql-armor throws its refusals out of validation, without a code; report them as validation
+// errors instead, so they carry GRAPHQL_VALIDATION_FAILED like any other invalid document.
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [
+    (ctx: ValidationContext | null, error: GraphQLError) =>
+      ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+  ],
+};
 const LOCAL_ADMIN_ONLY = await Authenticator.create({ mode: 'local-admin' });
 
 /** Errors that escaped the resolvers' own mapping: upstream failures are mapped, the rest masked. */
@@ -121,11 +131,11 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
         : []),
       ...(security.introspection ? [] : [useDisableIntrospection()]),
       EnvelopArmorPlugin({
-        maxDepth: { n: security.maxDepth },
-        maxAliases: { n: security.maxAliases },
+        maxDepth: { n: security.maxDepth, ...reportAsValidationError },
+        maxAliases: { n: security.maxAliases, ...reportAsValidationError },
         maxTokens: { n: security.maxTokens },
-        costLimit: { maxCost: security.maxCost },
-        maxDirectives: { n: 20 },
+        costLimit: { maxCost: security.maxCost, ...reportAsValidationError },
+        maxDirectives: { n: 20, ...reportAsValidationError },
         blockFieldSuggestion: { enabled: !security.introspection },
       }),
       useRequestErrorCodes(),
