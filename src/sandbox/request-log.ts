@@ -16,11 +16,14 @@ export interface LoggedRequest {
 export class RequestLog {
   private entries: LoggedRequest[] = [];
   private seq = 0;
+  private readonly totals = new Map<string, number>();
 
   constructor(private readonly limit = 10_000) {}
 
   record(entry: Omit<LoggedRequest, 'seq' | 'at'>): LoggedRequest {
     const logged = { ...entry, seq: ++this.seq, at: new Date().toISOString() };
+    const key = entry.endpoint ?? 'other';
+    this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
     this.entries.push(logged);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
     return logged;
@@ -33,6 +36,11 @@ export class RequestLog {
 
   count(endpoint?: Endpoint): number {
     return endpoint ? this.list(endpoint).length : this.entries.length;
+  }
+
+  /** Requests received since start, including those the bounded log no longer holds. */
+  total(endpoint?: Endpoint): number {
+    return endpoint ? (this.totals.get(endpoint) ?? 0) : this.seq;
   }
 
   clear(): void {

@@ -342,6 +342,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (change && persistence) await persistence.save(change, state);
       return ok(result);
     }
+    if (path === '/requests/total' && method === 'GET') {
+      return ok(requests.total((url.searchParams.get('endpoint') as Endpoint) ?? undefined));
+    }
     if (path === '/requests' && method === 'GET') {
       // Over HTTP the log never shows the API key itself.
       return ok(requests.list((url.searchParams.get('endpoint') as Endpoint) ?? undefined).map((r) => ({

@@ -79,3 +79,8 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     peakRssMb: Math.round((peak / 2 ** 20) * 10) / 10,
   };
 }
+
+/** Sends exactly `amount` requests (no measurement): for memory checks after a known request count. */
+export async function runCount(spec: Pick<LoadSpec, 'url' | 'method' | 'headers' | 'body' | 'connections'> & { amount: number }): Promise<void> {
+  await autocannon({ url: spec.url, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body, connections: spec.connections, amount: spec.amount } as autocannon.Options);
+}

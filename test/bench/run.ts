@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { measure, type LoadResult, type LoadSpec } from './measure.js';
+import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -55,21 +55,118 @@ async function row(name: string, processName: string, spec: Omit<LoadSpec, 'conn
 }
 
 const apiHeaders = { authorization: `APIKey ${KEY}`, 'user-agent': UA, 'content-type': 'application/json' };
+const BENCH_TOKEN = 'bench-caller-key-0123456789';
+const rowOnly = process.env.BENCH_ROWS?.split(',');
+const wanted = (id: string) => !rowOnly || rowOnly.includes(id);
+
+async function admin(base: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${base}/__sandbox${path}`, { method, headers: apiHeaders, body: body === undefined ? undefined : JSON.stringify(body) });
+  return ((await res.json()) as { result: unknown }).result;
+}
 
 const memory = await startSandbox({ SANDBOX_STORAGE: 'memory' });
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-'));
-const persisted = await startSandbox({ DATA_DIR: dataDir });
+const procs: Proc[] = [memory];
+const extra: Record<string, unknown> = {};
 try {
-  await row('sandbox validate (in memory)', 'sandbox', { url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`, headers: apiHeaders, pid: memory.pid });
-  const counts = Array.from({ length: 10 }, (_, i) => JSON.stringify({ stampIdx: 1000, stamps: i }));
-  await row('sandbox update (in memory)', 'sandbox', { url: `${memory.url}/api/stamp/v1/update`, method: 'PUT', headers: apiHeaders, bodies: counts, pid: memory.pid });
-  await row('sandbox update (PGlite on disk)', 'sandbox', { url: `${persisted.url}/api/stamp/v1/update`, method: 'PUT', headers: apiHeaders, bodies: counts, pid: persisted.pid });
+  // 1000 stamps on a card of 100, for the batch and the write path.
+  const cardIdx = await admin(memory.url, 'POST', '/cards', { cardNm: 'Bench', maxStamps: 100 });
+  const ids: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const res = await fetch(`${memory.url}/api/stamp/v1/create`, {
+      method: 'POST', headers: apiHeaders, body: JSON.stringify({ cardIdx, strtYmd: '2020-01-01', endYmd: '2030-12-31', userId: `bench-${i}` }),
+    });
+    ids.push(((await res.json()) as { result: number }).result);
+  }
+  await writeFile(join(dataDir, 'keys.json'), JSON.stringify([{ name: 'bench', key: BENCH_TOKEN, scopes: ['stamps:read', 'stamps:write', 'stamps:redeem', 'stamps:admin'] }]));
+  const forwarder = await start('test/bench/forwarder.ts', { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY }, /listening on (http:\/\/[\d.:]+)/);
+  procs.push(forwarder);
+  const gateway = await start(
+    'src/server.ts',
+    {
+      PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info', STAMP_API_URL: memory.url, STAMP_API_KEY: KEY,
+      GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'), DATA_DIR: join(dataDir, 'gateway-state'),
+      MUTATIONS_PER_MINUTE: '100000000', STAMP_MUTATIONS_PER_MINUTE: '100000000', STAMP_API_RATE_PER_MINUTE: '100000000',
+      STAMP_API_RATE_PER_HOUR: '1000000000', STAMP_READ_CACHE_TTL_MS: '0',
+    },
+    /ready: (http:\/\/[^\s/]+)\/graphql/,
+  );
+  procs.push(gateway);
+  const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+  const gwHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
+  const readQuery = gql('query($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }', { i: 1000 });
+
+  if (wanted('direct')) await row('1 stamp API validate, direct', 'sandbox', { url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`, headers: apiHeaders, pid: memory.pid });
+  if (wanted('sandbox')) {
+    // The sandbox's own write throughput, in memory and with its PGlite state on disk.
+    const persisted = await startSandbox({ DATA_DIR: join(dataDir, 'sandbox-state') });
+    procs.push(persisted);
+    const counts = Array.from({ length: 10 }, (_, i) => JSON.stringify({ stampIdx: 1000, stamps: i }));
+    await row('1c stamp API update, direct', 'sandbox', { url: `${memory.url}/api/stamp/v1/update`, method: 'PUT', headers: apiHeaders, bodies: counts, pid: memory.pid });
+    await row('1d stamp API update, PGlite on disk', 'sandbox', { url: `${persisted.url}/api/stamp/v1/update`, method: 'PUT', headers: apiHeaders, bodies: counts, pid: persisted.pid });
+    persisted.child.kill('SIGKILL');
+  }
+  if (wanted('forwarder')) await row('2 minimal node:http forwarder', 'forwarder', { url: forwarder.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stampIdx: 1000 }), pid: forwarder.pid });
+  if (wanted('read')) await row('3 gateway read', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid });
+
+  const peak = rows.find((r) => r.name === '3 gateway read')?.rps;
+  if (peak && wanted('half')) {
+    const rate = Math.max(1, Math.floor(peak / 2));
+    await row(`3b gateway read at half peak (${rate}/s)`, 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid, rate });
+    await row(`1b direct validate at the same rate`, 'sandbox', { url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`, headers: apiHeaders, pid: memory.pid, rate });
+  }
+
+  if (wanted('batch')) {
+    await admin(memory.url, 'POST', '/faults', { endpoint: 'validate', action: { type: 'delay', ms: 20 }, times: 'always' });
+    const before = await admin(memory.url, 'GET', '/requests/total?endpoint=validate');
+    const batch = gql('query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx stamps } }', { ids: ids.slice(0, 100) });
+    await row('4 gateway batch of 100 (upstream +20 ms)', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: batch, pid: gateway.pid, connections: 1, warmupSeconds: 0 });
+    void before;
+    // Exactly one batch, alone, to count its upstream calls and time it without load.
+    const start = await admin(memory.url, 'GET', '/requests/total?endpoint=validate');
+    const t0 = performance.now();
+    const one = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: gwHeaders, body: batch });
+    const oneBody = (await one.json()) as { data?: { stamps: unknown[] }; errors?: unknown };
+    extra.batchSingleMs = Math.round(performance.now() - t0);
+    if (oneBody.errors || oneBody.data?.stamps.length !== 100) throw new Error(`batch failed: ${JSON.stringify(oneBody).slice(0, 300)}`);
+    extra.batchUpstreamCalls = (await admin(memory.url, 'GET', '/requests/total?endpoint=validate')) - start;
+    extra.batchTargetMs = 1.3 * Math.ceil(100 / 32) * 20;
+    await admin(memory.url, 'DELETE', '/faults');
+  }
+
+  if (wanted('write')) {
+    const bodies = ids.map((i) => gql('mutation($i: Int!) { adjustStampCount(input: {stampIdx: $i, delta: 1}) { newStamps } }', { i }));
+    await row('5 gateway write: adjustStampCount', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, bodies, pid: gateway.pid });
+  }
+
+  if (wanted('leak')) {
+    process.stdout.write('measuring: RSS after 10,000 and 100,000 reads ... ');
+    const { runCount } = await import('./measure.js');
+    await runCount({ url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, connections: CONNECTIONS, amount: 10_000 });
+    const rss10k = rssBytes(gateway.pid);
+    await runCount({ url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, connections: CONNECTIONS, amount: 90_000 });
+    const rss100k = rssBytes(gateway.pid);
+    extra.rssAfter10kMb = Math.round(rss10k / 2 ** 20);
+    extra.rssAfter100kMb = Math.round(rss100k / 2 ** 20);
+    extra.rssGrowthPercent = Math.round(((rss100k - rss10k) / rss10k) * 1000) / 10;
+    console.log(`${extra.rssAfter10kMb} MB, then ${extra.rssAfter100kMb} MB`);
+  }
 } finally {
-  memory.child.kill('SIGKILL');
-  persisted.child.kill('SIGKILL');
+  for (const p of procs) p.child.kill('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
 }
 
+const byName = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+const ratios: Record<string, number | undefined> = {
+  gatewayOverForwarderThroughput: ratio(byName('3 ')?.rps, byName('2 ')?.rps),
+  directOverGatewayThroughput: ratio(byName('1 ')?.rps, byName('3 ')?.rps),
+  gatewayCpuMicrosPerRead: byName('3 ')?.cpuMicrosPerRequest,
+  addedP99MsAtHalfPeak: byName('3b')?.p99Ms !== undefined && byName('1b') ? byName('3b')!.p99Ms - byName('1b')!.p99Ms : undefined,
+  ...(extra as Record<string, number>),
+};
+function ratio(a?: number, b?: number) {
+  return a !== undefined && b ? Math.round((a / b) * 100) / 100 : undefined;
+}
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const header = ['row', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MB'];
 const table = [header, ...rows.map((r) => [r.name, r.rps, r.p50Ms, r.p99Ms, r.cpuMicrosPerRequest, r.peakRssMb].map(String))];
@@ -83,8 +180,11 @@ console.log(`\n${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SE
 for (const t of table) console.log(t.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 
 const at = new Date().toISOString();
-await writeFile(new URL('results.json', here), `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows }, null, 2)}\n`);
-await writeFile(new URL('results.md', here), `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections.\n\n${markdown}\n`);
+console.log('\nratios and checks:');
+for (const [k, v] of Object.entries(ratios)) if (v !== undefined) console.log(`  ${k}: ${v}`);
+const ratioLines = Object.entries(ratios).filter(([, v]) => v !== undefined).map(([k, v]) => `- ${k}: ${v}`).join('\n');
+await writeFile(new URL('results.json', here), `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows, ratios }, null, 2)}\n`);
+await writeFile(new URL('results.md', here), `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s per row.\n\n${markdown}\n\n${ratioLines}\n`);
 await writeFile(new URL('chart.svg', here), chart(rows, `${machine} — ${at.slice(0, 10)}`));
 console.log('\nwrote test/bench/results.json, results.md and chart.svg');
 
