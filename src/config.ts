@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AuthSettings } from './auth/callers.js';
-import type { SecurityOptions } from './gateway.js';
+import type { ResilienceOptions, SecurityOptions } from './gateway.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -35,6 +35,11 @@ const EnvSchema = z.object({
   MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2_000),
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  STAMP_READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(3_000),
+  STAMP_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(180),
+  STAMP_API_RATE_PER_HOUR: z.coerce.number().int().min(1).default(1_800),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   STAMP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
@@ -56,6 +61,8 @@ export interface Config {
   dataDir: string;
   auth: AuthSettings;
   security: SecurityOptions;
+  resilience: Partial<ResilienceOptions>;
+  shutdownTimeoutMs: number;
   /** PostgreSQL for the gateway's own state; unset: embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
   /** PostgreSQL schema for the gateway's tables; default the connection's own search path. */
@@ -134,6 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       persistedOperations,
       mutations: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
     },
+    resilience: {
+      cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS,
+      ratePerMinute: e.STAMP_API_RATE_PER_MINUTE,
+      ratePerHour: e.STAMP_API_RATE_PER_HOUR,
+      deadlineMs: e.REQUEST_DEADLINE_MS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     logLevel: e.LOG_LEVEL,

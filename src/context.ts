@@ -5,6 +5,7 @@ import type { GatewayStore } from './store/store.js';
 import type { UpstreamClient } from './upstream/client.js';
 import { UpstreamError, UpstreamRejectedError } from './upstream/errors.js';
 import type { Stamp } from './upstream/mapping.js';
+import type { StampCache } from './upstream/stamp-cache.js';
 import { StampApi } from './upstream/stamps.js';
 
 import type { Caller } from './auth/callers.js';
@@ -27,6 +28,9 @@ export interface GatewayShared {
   leaseMs: number;
   limiter: SlidingWindowLimiter;
   limits: MutationLimits;
+  cache: StampCache;
+  /** How long one GraphQL request may take in all; upstream calls get what is left. */
+  deadlineMs: number;
 }
 
 export interface GatewayContext {
@@ -41,6 +45,8 @@ export interface GatewayContext {
   limits: MutationLimits;
   /** Reads of stamps, de-duplicated and batched within one request. */
   stampLoader: DataLoader<number, Stamp>;
+  /** Forgets everything read about a stamp (loader and cache): it changed, or may have. */
+  forget(stampIdx: number): void;
 }
 
 /** The error a read gets when the upstream refuses to validate the stamp. */
@@ -70,13 +76,14 @@ function hiddenFromCustomer(stampIdx: number): GraphQLError {
   return gatewayError(ErrorCode.STAMP_UNAVAILABLE, `Stamp ${stampIdx} is unavailable`, { stampIdx, reason: 'The stamp is not available.' });
 }
 
-function readFor(api: StampApi, caller: Caller) {
+function readFor(api: StampApi, caller: Caller, cache: StampCache) {
   const customer = caller.customerUserId;
-  if (!customer) return (idx: number) => readStamp(api, idx);
+  const cached = (idx: number) => cache.read(idx, () => readStamp(api, idx));
+  if (!customer) return cached;
   return async (idx: number) => {
     let stamp: Stamp;
     try {
-      stamp = await readStamp(api, idx);
+      stamp = await cached(idx);
     } catch (error) {
       if ((error as GraphQLError).extensions?.code === ErrorCode.STAMP_UNAVAILABLE) throw hiddenFromCustomer(idx);
       throw error;
@@ -87,11 +94,12 @@ function readFor(api: StampApi, caller: Caller) {
 }
 
 export function createContext(
-  { client, store, leaseMs, limiter, limits }: GatewayShared,
+  { client, store, leaseMs, limiter, limits, cache, deadlineMs }: GatewayShared,
   request: { requestId: string; caller: Caller; idempotencyKeyHeader: string | null },
 ): GatewayContext {
-  const api = new StampApi(client, request.requestId);
-  const read = readFor(api, request.caller);
+  const api = new StampApi(client, request.requestId, Date.now() + deadlineMs);
+  const read = readFor(api, request.caller, cache);
+  let stampLoader: DataLoader<number, Stamp>;
   return {
     ...request,
     api,
@@ -99,8 +107,12 @@ export function createContext(
     leaseMs,
     limiter,
     limits,
+    forget(stampIdx) {
+      stampLoader.clear(stampIdx);
+      cache.invalidate(stampIdx);
+    },
     // Same order and length as the keys; one Error per failed key, never a failed batch.
-    stampLoader: new DataLoader<number, Stamp>(
+    stampLoader: (stampLoader = new DataLoader<number, Stamp>(
       (idxs) =>
         Promise.all(
           idxs.map((idx) =>
@@ -108,6 +120,6 @@ export function createContext(
           ),
         ),
       { maxBatchSize: 100 },
-    ),
+    )),
   };
 }

@@ -9,7 +9,11 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { Authenticator } from './auth/callers.js';
 import { SlidingWindowLimiter } from './auth/rate-limit.js';
 import { createContext, type GatewayContext, type MutationLimits } from './context.js';
+import type { Logger } from 'pino';
 import { useBodyLimit } from './plugins/use-body-limit.js';
+import { GatewayMetrics, useOperations } from './plugins/use-operations.js';
+import { UpstreamGuard } from './upstream/guard.js';
+import { StampCache } from './upstream/stamp-cache.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { upstreamToGraphQL } from './schema/errors.js';
 import { schema } from './schema/index.js';
@@ -44,9 +48,37 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   mutations: { perCaller: 300, perCallerAndStamp: 20 },
 };
 
+export interface ResilienceOptions {
+  /** Stamp reads are cached this long; 0 turns the cache (and shared in-flight reads) off. */
+  cacheTtlMs: number;
+  /** Outgoing calls per minute and per hour: the plan's limits (Personal: 180 and 1800). */
+  ratePerMinute: number;
+  ratePerHour: number;
+  /** How long a call may wait for a quota slot before failing fast. */
+  maxQueueWaitMs: number;
+  /** A GraphQL request's whole budget; upstream calls get what is left of it. */
+  deadlineMs: number;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  cacheTtlMs: 3_000,
+  ratePerMinute: 180,
+  ratePerHour: 1_800,
+  maxQueueWaitMs: 2_000,
+  deadlineMs: 15_000,
+  breakerThreshold: 5,
+  breakerCooldownMs: 5_000,
+};
+
 export interface GatewayOptions {
   upstream: UpstreamClientOptions;
   store: GatewayStore;
+  resilience?: Partial<ResilienceOptions>;
+  logger?: Logger;
+  /** More checks for /ready (the database and the breaker are always checked). */
+  readyChecks?: Record<string, () => Promise<void>>;
   /** Who may call; default: every request is the local administrator (sandbox without callers). */
   auth?: Authenticator;
   security?: Partial<SecurityOptions>;
@@ -103,13 +135,43 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
   // A mutation makes at most a few calls, each bounded by the timeout (and two retries for safe ones).
   const leaseMs = options.upstream.timeoutMs * 6 + 5_000;
   const security = { ...DEFAULT_SECURITY, ...options.security };
+  const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const auth = options.auth ?? LOCAL_ADMIN_ONLY;
+  const guard = new UpstreamGuard({
+    perMinute: resilience.ratePerMinute,
+    perHour: resilience.ratePerHour,
+    maxQueueWaitMs: resilience.maxQueueWaitMs,
+    breakerThreshold: resilience.breakerThreshold,
+    breakerCooldownMs: resilience.breakerCooldownMs,
+  });
+  const cache = new StampCache(resilience.cacheTtlMs);
+  const metrics = new GatewayMetrics(guard, cache);
+  const logger = options.logger;
+  const requestIds = new WeakMap<Request, string>();
+  const requestIdOf = (request: Request) => {
+    let id = requestIds.get(request);
+    if (!id) {
+      const given = request.headers.get('x-request-id');
+      id = given && REQUEST_ID.test(given) ? given : randomUUID();
+      requestIds.set(request, id);
+    }
+    return id;
+  };
   const shared = {
-    client: createUpstreamClient(options.upstream),
+    client: createUpstreamClient({
+      ...options.upstream,
+      guard,
+      onCall: (record) => {
+        metrics.recordUpstream(record);
+        logger?.info(record, 'stamp api call');
+      },
+    }),
     store: options.store,
     leaseMs,
     limiter: new SlidingWindowLimiter(),
     limits: security.mutations,
+    cache,
+    deadlineMs: resilience.deadlineMs,
   };
   const persisted = security.persistedOperations;
   return createYoga<Record<string, never>, GatewayContext>({
@@ -123,6 +185,18 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     logging: options.logging ?? true,
     cors: security.corsOrigins.length ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     plugins: [
+      useOperations({
+        metrics,
+        logger,
+        requestIdOf,
+        readyChecks: {
+          database: () => options.store.ping(),
+          upstream: async () => {
+            if (guard.breakerState === 'open') throw new Error('the circuit breaker on the stamp API is open');
+          },
+          ...options.readyChecks,
+        },
+      }),
       useBodyLimit(security.maxBodyBytes),
       // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] }),
@@ -141,10 +215,9 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       useRequestErrorCodes(),
     ],
     context: async ({ request }) => {
-      const given = request.headers.get('x-request-id');
       const idempotencyKey = request.headers.get('idempotency-key');
       return createContext(shared, {
-        requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
+        requestId: requestIdOf(request),
         caller: await auth.authenticate(request.headers.get('authorization')),
         idempotencyKeyHeader: idempotencyKey && idempotencyKey.length <= 200 ? idempotencyKey : null,
       });

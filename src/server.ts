@@ -52,7 +52,22 @@ if (config.auth.mode === 'off') log.warn('GATEWAY_AUTH=off: every request acts a
 if (config.auth.mode === 'local-admin') {
   log.warn('NO CALLERS CONFIGURED: sandbox mode, so requests without a token act as a LOCAL ADMINISTRATOR. Configure GATEWAY_API_KEYS_FILE or JWT_* before exposing this gateway.');
 }
-const yoga = createGateway({ upstream, store, auth, security: config.security });
+const yoga = createGateway({
+  upstream,
+  store,
+  auth,
+  security: config.security,
+  resilience: config.resilience,
+  logger: log,
+  readyChecks: sandbox
+    ? {
+        sandbox: async () => {
+          const res = await fetch(`${sandbox!.url}/health`);
+          if (!res.ok) throw new Error(`the embedded sandbox answered ${res.status}`);
+        },
+      }
+    : {},
+});
 const recovered = await recoverReissues(store, new StampApi(createUpstreamClient(upstream), 'start-up-recovery'), upstream.timeoutMs * 6 + 5_000);
 if (recovered.parked || recovered.finished) {
   log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');
@@ -63,12 +78,24 @@ const { port } = server.address() as AddressInfo;
 const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
 log.info(`Stamp Gateway ready: http://${shownHost}:${port}/graphql${config.production ? '' : ' (GraphiQL in a browser)'}`);
 
+// Graceful shutdown: stop accepting, let in-flight requests finish within a bound, close the database.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => {
+      log.warn('shutdown timeout: closing the connections still open');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    force.unref();
     server.close(() => {
-      void Promise.all([store.close(), sandbox?.close()]).then(() => process.exit(0));
+      void Promise.all([store.close(), sandbox?.close()]).then(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
+    // Keep-alive connections that become idle after answering are closed as they go idle.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
   });
 }

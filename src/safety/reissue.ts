@@ -130,7 +130,7 @@ export async function runReissue(
     }
     await park(store, op, 'redeeming', `redeeming ended ambiguously (${error.message}); the reward may have been redeemed`);
   }
-  ctx.stampLoader.clear(old.stampIdx);
+  ctx.forget(old.stampIdx);
   op = await store.updateReissue(op.id, { step: 'redeemed' });
   return issue(store, api, op, leaseMs);
 }

@@ -126,7 +126,7 @@ export async function runMutation<P extends object>(
     const payload = await work(trace);
     if (spec.after && selects(info, spec.after.field)) {
       const idx = spec.after.stampIdx(payload);
-      ctx.stampLoader.clear(idx);
+      ctx.forget(idx);
       const after = await ctx.stampLoader.load(idx).catch(() => null);
       (payload as Record<string, unknown>)[spec.after.field] = after;
       trace.after = after;
@@ -135,10 +135,12 @@ export async function runMutation<P extends object>(
   };
   try {
     const payload = spec.stampIdx === null ? await execute() : await ctx.store.withStampLock(spec.stampIdx, execute);
+    if (spec.stampIdx !== null) ctx.forget(spec.stampIdx);
     await history('APPLIED', trace, callsFrom);
     if (key) await ctx.store.finishKey(ctx.caller.id, key, { ok: true, payload });
     return payload;
   } catch (thrown) {
+    if (spec.stampIdx !== null) ctx.forget(spec.stampIdx);
     const error = toGraphQLError(thrown);
     const outcome = outcomeOf(error);
     await history(outcome, trace, callsFrom, error);

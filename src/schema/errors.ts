@@ -8,6 +8,7 @@ import {
   UpstreamRejectedError,
   UpstreamTimeoutError,
 } from '../upstream/errors.js';
+import { UpstreamShedError } from '../upstream/guard.js';
 
 /** Every `extensions.code` a client can see (the README's error table); anything else is masked. */
 export const ErrorCode = {
@@ -87,6 +88,11 @@ export function upstreamToGraphQL(error: UpstreamError, { mutation }: { mutation
       ...extensions,
       httpStatus: status,
     });
+  }
+  if (error instanceof UpstreamShedError) {
+    const code =
+      error.reason === 'quota' ? ErrorCode.UPSTREAM_RATE_LIMITED : error.reason === 'breaker' ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_TIMEOUT;
+    return gatewayError(code, `${error.message}${tail}`, { ...extensions, retryAfter: error.retryAfter, shedBy: error.reason });
   }
   if (error instanceof UpstreamTimeoutError) {
     return gatewayError(ErrorCode.UPSTREAM_TIMEOUT, `The stamp API did not answer in time${tail}`, extensions);

@@ -1,6 +1,7 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import { type Endpoint, ENDPOINTS } from './endpoints.js';
 import { unwrapEnvelope } from './envelope.js';
+import { type UpstreamGuard, UpstreamShedError } from './guard.js';
 import { UpstreamError, UpstreamHttpError, UpstreamNetworkError, UpstreamRejectedError, UpstreamTimeoutError } from './errors.js';
 
 export interface UpstreamClientOptions {
@@ -15,6 +16,10 @@ export interface UpstreamClientOptions {
   maxInFlight?: number;
   /** Extra attempts for calls that are safe to repeat (validate, update). @default 2 */
   retryLimit?: number;
+  /** Quota shaping, circuit breaker and retry budget; none when omitted. */
+  guard?: UpstreamGuard;
+  /** Told about every call once it has ended (logs, metrics). */
+  onCall?: (record: UpstreamCallRecord & { requestId?: string }) => void;
 }
 
 /** What one call did: for the change history, logs and metrics. */
@@ -35,6 +40,8 @@ export interface CallOptions {
   searchParams?: Record<string, string | number>;
   json?: Record<string, unknown>;
   requestId?: string;
+  /** Epoch ms by which the caller needs an answer; each attempt's timeout is cut to fit. */
+  deadline?: number;
   /** Told about the call once it has ended, successfully or not. */
   onDone?: (record: UpstreamCallRecord) => void;
 }
@@ -110,16 +117,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   });
 
   return {
-    call(endpoint, { searchParams, json, requestId, onDone }) {
+    call(endpoint, { searchParams, json, requestId, deadline, onDone }) {
       const def = ENDPOINTS[endpoint];
+      const guard = options.guard;
+      const until = deadline ?? Date.now() + options.timeoutMs * (retryLimit + 1);
       return limit.run(async () => {
         const started = performance.now();
         let attempts = 1;
         let status: number | undefined;
-        const done = (extra: Partial<UpstreamCallRecord>) =>
-          onDone?.({ endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10, ...extra });
+        const done = (extra: Partial<UpstreamCallRecord>) => {
+          const record = { endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10, ...extra };
+          onDone?.(record);
+          options.onCall?.({ ...record, requestId });
+        };
         try {
+          if (guard) await guard.acquire(endpoint, until);
+          // What is left of the request's deadline bounds this call, never more than the timeout.
+          const timeout = Math.max(1, Math.min(options.timeoutMs, until - Date.now()));
           const response = await http(def.path, {
+            timeout,
             method: def.method,
             searchParams,
             json,
@@ -128,15 +144,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             retry: def.retrySafe
               ? { limit: retryLimit, methods: [def.method], statusCodes: [408, 429, 500, 502, 503, 504], backoffLimit: 2_000 }
               : 0,
-            hooks: { beforeRetry: [() => void attempts++] },
+            hooks: {
+              beforeRetry: [
+                ({ error }) => {
+                  // A retry spends quota: within the retry budget and a free slot only.
+                  if (guard && !guard.allowRetry()) throw error;
+                  attempts++;
+                },
+              ],
+            },
           });
           status = response.status;
           const result = unwrapEnvelope(endpoint, await response.text());
+          guard?.record(null);
           done({ code: 0 });
           return result;
         } catch (error) {
           const mapped = toUpstreamError(endpoint, error, options.timeoutMs);
           if (mapped instanceof UpstreamHttpError) status = mapped.status;
+          if (!(mapped instanceof UpstreamShedError)) guard?.record(mapped);
           done({ error: mapped.name, ...(mapped instanceof UpstreamRejectedError ? { code: mapped.code } : {}) });
           throw mapped;
         }

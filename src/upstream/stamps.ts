@@ -22,10 +22,12 @@ export class StampApi {
   constructor(
     private readonly client: UpstreamClient,
     private readonly requestId?: string,
+    /** Epoch ms by which the gateway's caller needs an answer. */
+    private readonly deadline?: number,
   ) {}
 
   private call(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }) {
-    return this.client.call(endpoint, { ...options, requestId: this.requestId, onDone: (record) => this.calls.push(record) });
+    return this.client.call(endpoint, { ...options, requestId: this.requestId, deadline: this.deadline, onDone: (record) => this.calls.push(record) });
   }
 
   /**

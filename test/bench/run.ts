@@ -122,7 +122,8 @@ try {
     const batch = gql('query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx stamps } }', { ids: ids.slice(0, 100) });
     await row('4 gateway batch of 100 (upstream +20 ms)', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: batch, pid: gateway.pid, connections: 1, warmupSeconds: 0 });
     void before;
-    // Exactly one batch, alone, to count its upstream calls and time it without load.
+    // Exactly one batch, alone (after the row's last request has drained), to count its upstream calls.
+    await new Promise((r) => setTimeout(r, 1500));
     const start = await admin(memory.url, 'GET', '/requests/total?endpoint=validate');
     const t0 = performance.now();
     const one = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: gwHeaders, body: batch });

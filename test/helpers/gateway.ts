@@ -4,7 +4,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, print } from 'graphql';
 import { expect } from 'vitest';
 import type { Authenticator } from '../../src/auth/callers.js';
-import { createGateway, type SecurityOptions } from '../../src/gateway.js';
+import type { Logger } from 'pino';
+import { createGateway, type ResilienceOptions, type SecurityOptions } from '../../src/gateway.js';
 import { GatewayStore } from '../../src/store/store.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import type { UpstreamClientOptions } from '../../src/upstream/client.js';
@@ -33,6 +34,8 @@ export async function startGateway(
     store?: GatewayStore;
     auth?: Authenticator;
     security?: Partial<SecurityOptions>;
+    resilience?: Partial<ResilienceOptions>;
+    logger?: Logger;
   } = {},
 ): Promise<TestGateway> {
   const sandbox = options.sandbox ?? (await startSandbox(options.sandboxOptions));
@@ -41,6 +44,10 @@ export async function startGateway(
     store,
     auth: options.auth,
     security: options.security,
+    logger: options.logger,
+    // Tests count upstream calls exactly: no cache, and quota and breaker out of the way unless a test
+    // is about them.
+    resilience: { cacheTtlMs: 0, ratePerMinute: 1e6, ratePerHour: 1e7, breakerThreshold: 1e6, ...options.resilience },
     upstream: {
       baseUrl: sandbox.url,
       apiKey: sandbox.apiKey,

@@ -47,7 +47,6 @@ const TABLE: Row[] = [
   { name: 'an envelope with code != 0', fault: { type: 'envelope', code: 4321, message: 'Nope' }, code: 'UPSTREAM_REJECTED', outcome: 'NOT_APPLIED', extensions: { upstreamCode: 4321, upstreamMessage: 'Nope' } },
   { name: 'HTTP 401', fault: { type: 'status', status: 401, body: 'empty' }, code: 'UPSTREAM_AUTH_FAILED', outcome: 'NOT_APPLIED', extensions: { httpStatus: 401 } },
   { name: 'HTTP 403', fault: { type: 'status', status: 403 }, code: 'UPSTREAM_AUTH_FAILED', outcome: 'NOT_APPLIED', extensions: { httpStatus: 403 } },
-  { name: 'HTTP 429 with Retry-After', fault: { type: 'status', status: 429, retryAfter: 30, body: 'text' }, code: 'UPSTREAM_RATE_LIMITED', outcome: 'NOT_APPLIED', extensions: { retryAfter: 30 } },
   { name: 'HTTP 503 with an HTML page', fault: { type: 'status', status: 503 }, code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN', extensions: { httpStatus: 503 } },
   { name: 'a dropped connection', fault: { type: 'drop' }, code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN' },
   { name: 'a hang past the timeout', fault: { type: 'hang' }, code: 'UPSTREAM_TIMEOUT', outcome: 'UNKNOWN' },
@@ -170,3 +169,23 @@ async function startHtmlUpstream() {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+describe('an upstream 429', () => {
+  it('maps to UPSTREAM_RATE_LIMITED (NOT_APPLIED) with retryAfter, and slows every caller down, not just one', async () => {
+    const own = await startGateway({ sandbox: gw.sandbox, resilience: { maxQueueWaitMs: 100 } });
+    try {
+      const stampIdx = freshStamp();
+      gw.sandbox.faults.add({ endpoint: 'add', action: { type: 'status', status: 429, retryAfter: 30, body: 'text' } });
+      const error = onlyError(await own.request(AddOne, { input: { stampIdx } }));
+      expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', outcome: 'NOT_APPLIED', retryAfter: 30, httpStatus: 429 });
+      const before = gw.sandbox.requests.count();
+      // Another caller, another stamp, another endpoint: held back too, without spending quota on a 429.
+      const shed = onlyError(await own.request(ReadOne, { stampIdx: 1000 }));
+      expect(shed.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', shedBy: 'quota' });
+      expect(shed.extensions?.retryAfter).toBeGreaterThanOrEqual(29);
+      expect(gw.sandbox.requests.count()).toBe(before);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -54,7 +54,7 @@ builder.mutationField('redeemStamp', (t) =>
         trace.before = lastKnown;
         assertRedeemable(lastKnown, input.onsitePassword);
         await ctx.api.redeem(lastKnown.stampIdx, lastKnown.onsiteApproval ? input.onsitePassword : undefined);
-        ctx.stampLoader.clear(lastKnown.stampIdx);
+        ctx.forget(lastKnown.stampIdx);
         return { stampIdx: input.stampIdx, redeemedAt: new Date().toISOString(), lastKnown };
       }),
   }),

@@ -56,7 +56,7 @@ export async function sendChange(
     if (error instanceof UpstreamRejectedError) throw await explainRefusal(ctx, stampIdx, error, check);
     throw error;
   } finally {
-    ctx.stampLoader.clear(stampIdx);
+    ctx.forget(stampIdx);
   }
 }
 
