@@ -113,13 +113,15 @@ export function useOperations({ metrics, logger, readyChecks, requestIdOf }: Ope
     onExecute({ args }) {
       const started = performance.now();
       const ctx = args.contextValue;
-      const definition = args.document.definitions.find((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode | undefined;
+      const definition = args.document.definitions.find(
+        (d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+      ) as OperationDefinitionNode | undefined;
       const type = definition?.operation ?? 'query';
       return {
         onExecuteDone({ result }) {
           const errors = 'errors' in result ? (result.errors ?? []) : [];
           const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          const operation = args.operationName ?? 'anonymous';
+          const operation = args.operationName ?? definition?.name?.value ?? 'anonymous';
           const seconds = (performance.now() - started) / 1000;
           metrics.operations.inc({ operation, type, outcome: codes[0] ?? 'ok' });
           metrics.operationSeconds.observe({ type }, seconds);
