@@ -19,7 +19,10 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-const log = pino({ level: config.logLevel, base: { service: 'stamp-gateway' } });
+// Buffered, asynchronous writes: a synchronous write per log line costs the hot path more than the
+// rest of a read (measured with npm run bench). Flushed on shutdown.
+const logDestination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+const log = pino({ level: config.logLevel, base: { service: 'stamp-gateway' } }, logDestination);
 
 let sandbox: Sandbox | undefined;
 if (config.mode === 'sandbox') {
@@ -90,6 +93,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.close(() => {
       void Promise.all([store.close(), sandbox?.close()]).then(() => {
         log.info('stopped');
+        logDestination.flushSync();
         process.exit(0);
       });
     });

@@ -25,7 +25,7 @@ describe('graceful shutdown', () => {
       /ready: (http:\/\/[^\s/]+)\/graphql/,
       60_000,
     );
-    sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 400 }, times: 'always' });
+    sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 1_500 }, times: 'always' });
     try {
       const inFlight = Array.from({ length: 40 }, (_, i) =>
         fetch(`${gateway.ready}/graphql`, {
@@ -34,7 +34,8 @@ describe('graceful shutdown', () => {
           body: JSON.stringify({ query: 'query($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', variables: { i: 1000 + (i % 3) } }),
         }).then((r) => r.json() as Promise<{ data?: { stamp: { stampIdx: number } }; errors?: unknown }>),
       );
-      await expect.poll(() => sandbox.requests.total('validate'), { timeout: 5_000 }).toBeGreaterThan(0);
+      // Every request accepted and in flight (each is waiting on its upstream read) before the signal.
+      await expect.poll(() => sandbox.requests.total('validate'), { timeout: 10_000 }).toBeGreaterThanOrEqual(40);
       const exited = gateway.stop('SIGTERM');
       const results = await Promise.all(inFlight);
       expect(results.filter((r) => r.errors || !r.data?.stamp)).toEqual([]);
