@@ -19,9 +19,9 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-// Buffered, asynchronous writes: a synchronous write per log line costs the hot path more than the
+// Asynchronous writes: a synchronous write per log line costs the hot path more than the
 // rest of a read (measured with npm run bench). Flushed on shutdown.
-const logDestination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+const logDestination = pino.destination({ dest: 1, sync: false });
 const log = pino({ level: config.logLevel, base: { service: 'stamp-gateway' } }, logDestination);
 
 let sandbox: Sandbox | undefined;
