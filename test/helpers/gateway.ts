@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, print } from 'graphql';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Authenticator } from '../../src/auth/callers.js';
 import type { Logger } from 'pino';
 import { createGateway, type ResilienceOptions, type SecurityOptions } from '../../src/gateway.js';
@@ -95,4 +95,24 @@ export function onlyError<T>(response: GraphQLResponse<T>) {
   const errors = response.body.errors ?? [];
   if (errors.length !== 1) expect.fail(`Expected exactly one error\n${JSON.stringify(response.body, null, 2)}`);
   return errors[0]!;
+}
+
+/**
+ * A gateway for one describe block, on a store of the engine given (closed with it), with the
+ * sandbox's request log and faults cleared before each test. Returns a getter for the gateway.
+ */
+export function useGatewayOn(open: () => Promise<GatewayStore>, options: Parameters<typeof startGateway>[0] = {}): () => TestGateway {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ ...options, store: await open() });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await gw.store.close();
+  });
+  beforeEach(() => {
+    gw.sandbox.requests.clear();
+    gw.sandbox.faults.clear();
+  });
+  return () => gw;
 }

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { graphql } from '../gql/index.js';
-import { expectNoErrors, onlyError, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { ENGINES } from '../helpers/store.js';
 
 const History = graphql(`
@@ -33,13 +33,10 @@ const RedeemIt = graphql(`
 const today = seoulToday(new Date());
 
 describe.each(ENGINES)('change history on $name', ({ open }) => {
+  const gateway = useGatewayOn(open);
   let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ store: await open() });
-  });
-  afterAll(async () => {
-    await gw.close();
-    await gw.store.close();
+  beforeAll(() => {
+    gw = gateway();
   });
 
   it('lists every attempt newest first, with caller, outcome, states and upstream calls, secrets removed', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { graphql } from '../gql/index.js';
-import { expectNoErrors, onlyError, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { ENGINES } from '../helpers/store.js';
 
 const AddWithKey = graphql(`
@@ -20,17 +20,10 @@ const TwoAdds = graphql(`
 const today = seoulToday(new Date());
 
 describe.each(ENGINES)('idempotency on $name', ({ open }) => {
+  const gateway = useGatewayOn(open);
   let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ store: await open() });
-  });
-  afterAll(async () => {
-    await gw.close();
-    await gw.store.close();
-  });
-  beforeEach(() => {
-    gw.sandbox.requests.clear();
-    gw.sandbox.faults.clear();
+  beforeAll(() => {
+    gw = gateway();
   });
   const fresh = (stamps = 0) => {
     const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;

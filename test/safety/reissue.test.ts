@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { recoverReissues } from '../../src/safety/reissue.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
@@ -9,7 +9,7 @@ import { GatewayStore } from '../../src/store/store.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import { StampApi } from '../../src/upstream/stamps.js';
 import { graphql } from '../gql/index.js';
-import { expectNoErrors, onlyError, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { startProcess } from '../helpers/process.js';
 import { startSandbox, TEST_USER_AGENT } from '../helpers/sandbox.js';
 import { ENGINES } from '../helpers/store.js';
@@ -35,17 +35,10 @@ function fullStamp(sandbox: Sandbox, userId = `cust-${Math.random().toString(36)
 const stampsOf = (sandbox: Sandbox, userId: string) => [...sandbox.state.stamps.values()].filter((s) => s.userId === userId);
 
 describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ open }) => {
+  const gateway = useGatewayOn(open);
   let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ store: await open() });
-  });
-  afterAll(async () => {
-    await gw.close();
-    await gw.store.close();
-  });
-  beforeEach(() => {
-    gw.sandbox.requests.clear();
-    gw.sandbox.faults.clear();
+  beforeAll(() => {
+    gw = gateway();
   });
 
   it('resumes at issuing after a definite failure of create: exactly one redeem and one new stamp', async () => {
