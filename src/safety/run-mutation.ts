@@ -85,12 +85,19 @@ export async function runMutation<P extends object>(
     throw badUserInput([{ path: 'Idempotency-Key', message: 'applies to one mutation per request; give each input its own idempotencyKey' }]);
   }
   const recorded = redactInput(spec.input);
-  const history = (outcome: 'APPLIED' | 'NOT_APPLIED' | 'UNKNOWN' | 'REPLAYED', trace: Trace, callsFrom: number, error?: GraphQLError) =>
+  const history = (
+    outcome: 'APPLIED' | 'NOT_APPLIED' | 'UNKNOWN' | 'REPLAYED',
+    trace: Trace,
+    callsFrom: number,
+    error?: GraphQLError,
+    payload?: object,
+  ) =>
     ctx.store.appendHistory({
       requestId: ctx.requestId,
       caller: ctx.caller.id,
       operation: spec.operation,
-      stampIdx: spec.stampIdx ?? trace.after?.stampIdx ?? null,
+      // A create has no stamp until it succeeds: its entry belongs to the stamp it issued.
+      stampIdx: spec.stampIdx ?? (payload as { stampIdx?: number } | undefined)?.stampIdx ?? trace.after?.stampIdx ?? null,
       input: recorded,
       before: trace.before ?? null,
       after: trace.after ?? null,
@@ -115,8 +122,9 @@ export async function runMutation<P extends object>(
     const hash = requestHash(spec.operation, recorded);
     const existing = await claimOrWait(ctx, { key, operation: spec.operation, hash, rememberErrors: spec.rememberErrors ?? true });
     if (existing) {
-      await history('REPLAYED', {}, ctx.api.calls.length);
-      return replay(existing) as P;
+      const replayed = replay(existing) as P;
+      await history('REPLAYED', {}, ctx.api.calls.length, undefined, replayed);
+      return replayed;
     }
   }
 
@@ -136,7 +144,7 @@ export async function runMutation<P extends object>(
   try {
     const payload = spec.stampIdx === null ? await execute() : await ctx.store.withStampLock(spec.stampIdx, execute);
     if (spec.stampIdx !== null) ctx.forget(spec.stampIdx);
-    await history('APPLIED', trace, callsFrom);
+    await history('APPLIED', trace, callsFrom, undefined, payload);
     if (key) await ctx.store.finishKey(ctx.caller.id, key, { ok: true, payload });
     return payload;
   } catch (thrown) {

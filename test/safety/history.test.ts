@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { graphql } from '../gql/index.js';
-import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
+import { expectNoErrors, onlyError, startGateway, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { ENGINES } from '../helpers/store.js';
 
 const History = graphql(`
@@ -93,5 +93,24 @@ describe.each(ENGINES)('change history on $name', ({ open }) => {
   it('refuses to change or delete a history entry', async () => {
     await expect(gw.store.db.query("UPDATE mutation_history SET outcome = 'APPLIED'")).rejects.toThrow(/append-only/);
     await expect(gw.store.db.query('DELETE FROM mutation_history')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('history of an issued stamp', () => {
+  it('starts with the createStamp that issued it', async () => {
+    const gw = await startGateway();
+    try {
+      const created = await fetch(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($d: Date!) { createStamp(input: {cardIdx: 1, startDate: $d, endDate: $d}) { stampIdx } }', variables: { d: today } }),
+      }).then((r) => r.json() as Promise<{ data: { createStamp: { stampIdx: number } } }>);
+      const stampIdx = created.data.createStamp.stampIdx;
+      const page = expectNoErrors(await gw.request(History, { stampIdx })).stampHistory;
+      expect(page.edges.map((e) => [e.node.operation, e.node.outcome])).toEqual([['createStamp', 'APPLIED']]);
+      expect(page.edges[0]!.node.upstreamCalls.map((c) => c.endpoint)).toEqual(['create']);
+    } finally {
+      await gw.close();
+    }
   });
 });
