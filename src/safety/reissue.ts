@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { addDays, latestEndDate, seoulToday } from '../dates.js';
 import { badUserInput, ErrorCode, gatewayError, upstreamToGraphQL } from '../schema/errors.js';
-import { assertRedeemable, readForWrite } from '../schema/mutations/shared.js';
+import { assertRedeemable, readForWrite } from './stamp-checks.js';
 import type { GatewayStore, ReissueOperation, ReissueStep } from '../store/store.js';
 import { UpstreamError } from '../upstream/errors.js';
 import type { Stamp } from '../upstream/mapping.js';

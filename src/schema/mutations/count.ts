@@ -4,7 +4,8 @@ import type { Stamp as StampShape } from '../../upstream/mapping.js';
 import { idempotencyKeyField, InputSchemas } from '../inputs.js';
 import { StampRefInput } from './edit.js';
 import { runMutation } from '../../safety/run-mutation.js';
-import { AFTER_STAMP, conflict, readForWrite, sendChange, stampPayload } from './shared.js';
+import { conflict, readForWrite } from '../../safety/stamp-checks.js';
+import { AFTER_STAMP, sendChange, stampPayload } from './shared.js';
 
 const AddStampInput = StampRefInput('AddStampInput', 'The stamp to add one stamp to.');
 const AddStampPayload = stampPayload<{ stampIdx: number }>('AddStampPayload', 'The stamp after adding one.');

@@ -1,7 +1,8 @@
 import { builder } from '../../builder.js';
 import { requires } from '../scopes.js';
 import { runMutation } from '../../safety/run-mutation.js';
-import { AFTER_STAMP, conflict, sendChange, stampPayload } from './shared.js';
+import { conflict } from '../../safety/stamp-checks.js';
+import { AFTER_STAMP, sendChange, stampPayload } from './shared.js';
 import { idempotencyKeyField, InputSchemas, LIMITS, StampUserInput } from '../inputs.js';
 
 const CreateStampInput = builder.inputType('CreateStampInput', {

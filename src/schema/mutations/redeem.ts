@@ -7,7 +7,8 @@ import type { Stamp as StampShape } from '../../upstream/mapping.js';
 import { badUserInput } from '../errors.js';
 import { idempotencyKeyField, InputSchemas, LIMITS } from '../inputs.js';
 import { Stamp } from '../stamp.js';
-import { assertRedeemable, readForWrite, stampAfterChange } from './shared.js';
+import { assertRedeemable, readForWrite } from '../../safety/stamp-checks.js';
+import { stampAfterChange } from './shared.js';
 
 const onsitePasswordField = (t: PothosSchemaTypes.InputFieldBuilder<import('../../builder.js').Types, 'InputObject'>) =>
   t.string({
