@@ -97,11 +97,6 @@ export class Authenticator {
     return new Authenticator(settings.mode, keys, jwtKey, { issuer: settings.jwtIssuer, audience: settings.jwtAudience, algorithms });
   }
 
-  /** True when some kind of caller credential is configured. */
-  get hasCallers(): boolean {
-    return this.keys.length > 0 || this.jwtKey !== undefined;
-  }
-
   /**
    * The caller of a request. No header: anonymous (or the local administrator where auth is not
    * enforced). A header that is not a valid token: UNAUTHENTICATED (HTTP 401), never a fallback.

@@ -98,7 +98,7 @@ export interface OperationsOptions {
  */
 export function useOperations({ metrics, logger, readyChecks, requestIdOf }: OperationsOptions): Plugin<GatewayContext> {
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ url, endResponse }) {
       if (url.pathname === '/metrics') {
         return endResponse(new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
       }
@@ -108,7 +108,6 @@ export function useOperations({ metrics, logger, readyChecks, requestIdOf }: Ope
         const ready = Object.keys(failed).length === 0;
         return endResponse(Response.json({ ready, ...(ready ? {} : { failed }) }, { status: ready ? 200 : 503 }));
       }
-      void request;
     },
     onExecute({ args }) {
       const started = performance.now();

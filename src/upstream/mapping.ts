@@ -34,7 +34,6 @@ export const RawStampSchema = z.object({
   userEtc2: text,
   regYmdt: text,
 });
-export type RawStamp = z.input<typeof RawStampSchema>;
 
 export interface StampUser {
   id: string;
@@ -146,11 +145,6 @@ export function stampFieldsToUpstream(fields: UpdateFields): Record<string, unkn
     put(body, upstreamName, fields.user?.[name as keyof StampUser]);
   }
   return body;
-}
-
-/** The user fields of an existing stamp, to carry over onto a reissued one. */
-export function userFieldsOf(stamp: Stamp): StampFields['user'] {
-  return { ...stamp.user };
 }
 
 /**
