@@ -41,8 +41,7 @@ const IN_FLIGHT: ReissueStep[] = ['redeeming', 'issuing'];
 
 /** Step was in flight in a process that is gone: nobody can know whether it took effect. */
 function abandonedInFlight(store: GatewayStore, op: ReissueOperation): boolean {
-  if (!IN_FLIGHT.includes(op.step) || op.owner === store.owner) return false;
-  return store.engine === 'pglite' || op.leaseUntil.getTime() < Date.now();
+  return IN_FLIGHT.includes(op.step) && store.heldByDeadProcess(op);
 }
 
 async function park(store: GatewayStore, op: ReissueOperation, step: ReissueStep, reason: string): Promise<never> {
@@ -174,7 +173,7 @@ export async function recoverReissues(store: GatewayStore, api: StampApi, leaseM
   for (const op of await store.listReissues(['redeeming', 'issuing', 'redeemed'])) {
     const callsFrom = api.calls.length;
     if (op.step === 'redeemed') {
-      if (op.owner !== store.owner && (store.engine === 'pglite' || op.leaseUntil.getTime() < Date.now())) {
+      if (store.heldByDeadProcess(op)) {
         try {
           await issue(store, api, op, leaseMs);
           finished++;

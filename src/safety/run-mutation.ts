@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { badUserInput, ErrorCode, gatewayError, upstreamToGraphQL } from '../schema/errors.js';
-import type { IdempotencyRow, StoredResponse } from '../store/store.js';
+import type { StoredResponse } from '../store/store.js';
 import { UpstreamError } from '../upstream/errors.js';
 import type { Stamp } from '../upstream/mapping.js';
 
@@ -203,7 +203,7 @@ async function claimOrWait(
       });
     }
     if (row.state === 'done' && row.response) return row.response;
-    if (abandoned(ctx, row)) {
+    if (ctx.store.heldByDeadProcess(row)) {
       if (!args.rememberErrors) {
         // The operation keeps durable steps of its own: release the key and let them decide.
         await ctx.store.releaseKey(ctx.caller.id, args.key);
@@ -225,10 +225,4 @@ async function claimOrWait(
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
   }
-}
-
-/** A running key whose process is gone: PGlite has one process, so another owner is a dead one. */
-function abandoned(ctx: GatewayContext, row: IdempotencyRow): boolean {
-  if (row.owner === ctx.store.owner) return false;
-  return ctx.store.engine === 'pglite' || row.leaseUntil.getTime() < Date.now();
 }

@@ -118,6 +118,15 @@ export class GatewayStore {
     return this.db.engine;
   }
 
+  /**
+   * Whether a lease belongs to a process that is gone: PGlite has one process per data directory,
+   * so any other owner is a dead one; on PostgreSQL, one whose lease has run out.
+   */
+  heldByDeadProcess(lease: { owner: string; leaseUntil: Date }): boolean {
+    if (lease.owner === this.owner) return false;
+    return this.engine === 'pglite' || lease.leaseUntil.getTime() < Date.now();
+  }
+
   /** Serialises work on one stamp: in this process first, then across processes (PostgreSQL). */
   withStampLock<T>(stampIdx: number, fn: () => Promise<T>): Promise<T> {
     return this.locks.run(stampIdx, () => this.db.withLock(STAMP_LOCK_NAMESPACE, stampIdx, fn));
