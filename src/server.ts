@@ -71,6 +71,14 @@ const yoga = createGateway({
       }
     : {},
 });
+// Idempotency keys live 24 h; a key never reused would otherwise stay forever.
+const sweepKeys = () =>
+  store.deleteExpiredKeys().then(
+    (n) => n && log.info({ deleted: n }, 'expired idempotency keys removed'),
+    (error: Error) => log.warn({ error: error.message }, 'could not remove expired idempotency keys'),
+  );
+await sweepKeys();
+setInterval(() => void sweepKeys(), 3_600_000).unref();
 const recovered = await recoverReissues(store, new StampApi(createUpstreamClient(upstream), 'start-up-recovery'), upstream.timeoutMs * 6 + 5_000);
 if (recovered.parked || recovered.finished) {
   log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');

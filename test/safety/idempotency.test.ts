@@ -111,3 +111,20 @@ describe.each(ENGINES)('idempotency on $name', ({ open }) => {
     expect(gw.sandbox.requests.count('create')).toBe(1);
   });
 });
+
+describe.each(ENGINES)('idempotency keys expire on $name', ({ open }) => {
+  it('are removed by the sweep after 24 hours, and only then', async () => {
+    const store = await open();
+    try {
+      const claim = (key: string) => store.claimKey({ caller: 'c', key, operation: 'addStamp', requestHash: 'h', leaseMs: 1000, ttlMs: 86_400_000 });
+      await claim('fresh');
+      await claim('old');
+      await store.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'old'`);
+      expect(await store.deleteExpiredKeys()).toBe(1);
+      expect(await store.getKey('c', 'old')).toBeUndefined();
+      expect((await store.getKey('c', 'fresh'))?.state).toBe('running');
+    } finally {
+      await store.close();
+    }
+  });
+});
