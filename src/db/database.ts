@@ -29,7 +29,9 @@ export interface Migration {
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
+  // buffers would sit in this process's memory for nothing.
+  const db = await PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
   const run = async <Row>(q: Pick<PGlite, 'query'>, text: string, params?: unknown[]) =>
     (await q.query<Row>(text, params)).rows;
   return {
