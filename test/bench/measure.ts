@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -25,7 +26,11 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   warmupSeconds: number;
-  /** Requests per second; omit for as fast as it goes. */
+  /**
+   * Requests per second, evenly spaced (open loop); omit for as fast as it goes. autocannon's own
+   * rate limit sends each second's share in a burst at the start of the second, which measures
+   * full-load latency for part of every second instead of latency at this rate.
+   */
   rate?: number;
   /** The process whose CPU and memory are measured. */
   pid: number;
@@ -51,15 +56,57 @@ function fire(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
     body: spec.body,
     connections: spec.connections,
     duration: seconds,
-    ...(spec.rate ? { overallRate: spec.rate } : {}),
     ...(spec.bodies
       ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: spec.bodies![i++ % spec.bodies!.length] }) }] }
       : {}),
   } as autocannon.Options);
 }
 
+/**
+ * Open-loop load at a steady rate: request n is due at start + n / rate and sent then, whatever the
+ * answers before it are doing; its latency counts from when it was due (no coordinated omission).
+ */
+async function steady(spec: LoadSpec & { rate: number }, seconds: number): Promise<Pick<autocannon.Result, 'errors' | 'timeouts' | 'non2xx'> & { total: number; p50: number; p99: number }> {
+  const url = new URL(spec.url);
+  const pool = new Pool(url.origin, { connections: 256, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const total = Math.round(spec.rate * seconds);
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * spec.rate) + 1);
+      for (; sent < due; sent++) {
+        const dueAt = start + (sent / spec.rate) * 1000;
+        pending.push(
+          pool
+            .request({ path: url.pathname + url.search, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body })
+            .then(async (res) => {
+              await res.body.text();
+              if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
+              latencies.push(performance.now() - dueAt);
+            })
+            .catch(() => void errors++),
+        );
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 10) / 10;
+  return { total, errors, timeouts: 0, non2xx, p50: at(0.5), p99: at(0.99) };
+}
+
 /** Warms up, then measures a fixed time: throughput, latency, and the target process's CPU and peak RSS. */
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.rate) return measureSteady(spec as LoadSpec & { rate: number });
   if (spec.warmupSeconds > 0) await fire(spec, spec.warmupSeconds);
   const cpuBefore = cpuMicros(spec.pid);
   let peak = rssBytes(spec.pid);
@@ -76,6 +123,26 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     cpuMicrosPerRequest: requests ? Math.round(cpu / requests) : 0,
+    peakRssMb: Math.round((peak / 2 ** 20) * 10) / 10,
+  };
+}
+
+async function measureSteady(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
+  if (spec.warmupSeconds > 0) await steady(spec, spec.warmupSeconds);
+  const cpuBefore = cpuMicros(spec.pid);
+  let peak = rssBytes(spec.pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(spec.pid))), 100);
+  const result = await steady(spec, spec.seconds);
+  clearInterval(sampler);
+  const cpu = cpuMicros(spec.pid) - cpuBefore;
+  return {
+    requests: result.total,
+    rps: Math.round(result.total / spec.seconds),
+    p50Ms: result.p50,
+    p99Ms: result.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    cpuMicrosPerRequest: Math.round(cpu / result.total),
     peakRssMb: Math.round((peak / 2 ** 20) * 10) / 10,
   };
 }

@@ -3,7 +3,7 @@
  * warm-up, with the load generator, the sandbox and the measured process as separate processes.
  * Absolute figures move ±10% between runs on a shared 2-core machine; compare ratios within one run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,8 @@ interface Proc {
   pid: number;
 }
 
-function start(entry: string, env: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(entry: string, env: Record<string, string>, ready: RegExp, nodeArgs = ['--import', 'tsx']): Promise<Proc> {
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -81,16 +81,27 @@ try {
   await writeFile(join(dataDir, 'keys.json'), JSON.stringify([{ name: 'bench', key: BENCH_TOKEN, scopes: ['stamps:read', 'stamps:write', 'stamps:redeem', 'stamps:admin'] }]));
   const forwarder = await start('test/bench/forwarder.ts', { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY }, /listening on (http:\/\/[\d.:]+)/);
   procs.push(forwarder);
-  const gateway = await start(
-    'src/server.ts',
-    {
-      PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info', STAMP_API_URL: memory.url, STAMP_API_KEY: KEY,
-      GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'), DATA_DIR: join(dataDir, 'gateway-state'),
-      MUTATIONS_PER_MINUTE: '100000000', STAMP_MUTATIONS_PER_MINUTE: '100000000', STAMP_API_RATE_PER_MINUTE: '100000000',
-      STAMP_API_RATE_PER_HOUR: '1000000000', STAMP_READ_CACHE_TTL_MS: '0',
-    },
-    /ready: (http:\/\/[^\s/]+)\/graphql/,
-  );
+  const yogaFloor = await start('test/bench/yoga-floor.ts', {}, /listening on (http:\/\/[\d.:]+)/);
+  procs.push(yogaFloor);
+  // The gateway as production runs it: compiled JavaScript (npm run build), no TypeScript loader.
+  const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+  const gatewayEnv = (name: string, extra: Record<string, string> = {}) => ({
+    PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info', STAMP_API_URL: memory.url, STAMP_API_KEY: KEY,
+    GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'), DATA_DIR: join(dataDir, name),
+    MUTATIONS_PER_MINUTE: '100000000', STAMP_MUTATIONS_PER_MINUTE: '100000000', STAMP_API_RATE_PER_MINUTE: '100000000',
+    STAMP_API_RATE_PER_HOUR: '1000000000', STAMP_READ_CACHE_TTL_MS: '0', NODE_OPTIONS: '', ...extra,
+  });
+  // A gateway's first start on a fresh DATA_DIR runs PGlite's initdb once, whose WASM memory lingers
+  // until a major GC; a deployed gateway runs on its existing state, so each is measured on a restart.
+  const startGateway = async (env: Record<string, string>) => {
+    const first = await start('dist/server.js', env, /ready: (http:\/\/[^\s/]+)\/graphql/, []);
+    const exited = new Promise((resolve) => first.child.once('exit', resolve));
+    first.child.kill('SIGTERM');
+    await exited;
+    return start('dist/server.js', env, /ready: (http:\/\/[^\s/]+)\/graphql/, []);
+  };
+  const gateway = await startGateway(gatewayEnv('gateway-state'));
   procs.push(gateway);
   const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
   const gwHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
@@ -108,6 +119,16 @@ try {
   }
   if (wanted('forwarder')) await row('2 minimal node:http forwarder', 'forwarder', { url: forwarder.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stampIdx: 1000 }), pid: forwarder.pid });
   if (wanted('read')) await row('3 gateway read', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid });
+  if (wanted('floor')) {
+    await row('3f graphql-yoga alone, same query, no upstream', 'yoga', { url: `${yogaFloor.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: readQuery, pid: yogaFloor.pid });
+  }
+  if (wanted('heapcap')) {
+    // Memory for CPU: V8 collects the old generation more often when its heap is capped.
+    const capped = await startGateway(gatewayEnv('capped-state', { NODE_OPTIONS: '--max-old-space-size=128' }));
+    procs.push(capped);
+    await row('3m gateway read, V8 heap capped at 128 MB', 'gateway', { url: `${capped.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: capped.pid });
+    capped.child.kill('SIGKILL');
+  }
 
   const peak = rows.find((r) => r.name === '3 gateway read')?.rps;
   if (peak && wanted('half')) {
@@ -162,13 +183,16 @@ const ratios: Record<string, number | undefined> = {
   gatewayOverForwarderThroughput: ratio(byName('3 ')?.rps, byName('2 ')?.rps),
   directOverGatewayThroughput: ratio(byName('1 ')?.rps, byName('3 ')?.rps),
   gatewayCpuMicrosPerRead: byName('3 ')?.cpuMicrosPerRequest,
+  yogaFloorCpuMicrosPerRead: byName('3f')?.cpuMicrosPerRequest,
+  gatewayCpuMicrosOverYoga: byName('3 ') && byName('3f') ? byName('3 ')!.cpuMicrosPerRequest - byName('3f')!.cpuMicrosPerRequest : undefined,
   addedP99MsAtHalfPeak: byName('3b')?.p99Ms !== undefined && byName('1b') ? byName('3b')!.p99Ms - byName('1b')!.p99Ms : undefined,
   ...(extra as Record<string, number>),
 };
 function ratio(a?: number, b?: number) {
   return a !== undefined && b ? Math.round((a / b) * 100) / 100 : undefined;
 }
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const state = process.env.DATABASE_URL ? 'gateway state in PostgreSQL' : 'gateway state in embedded PGlite';
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${state}`;
 const header = ['row', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MB'];
 const table = [header, ...rows.map((r) => [r.name, r.rps, r.p50Ms, r.p99Ms, r.cpuMicrosPerRequest, r.peakRssMb].map(String))];
 const widths = header.map((_, i) => Math.max(...table.map((t) => t[i]!.length)));
