@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { createUpstreamClient, type UpstreamCallRecord } from '../../src/upstream/client.js';
+import type { Endpoint } from '../../src/upstream/endpoints.js';
+import { UpstreamGuard } from '../../src/upstream/guard.js';
 import { StampApi } from '../../src/upstream/stamps.js';
 import { startSandbox, TEST_USER_AGENT } from '../helpers/sandbox.js';
 
@@ -11,16 +13,28 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 describe('the upstream client', () => {
-  it('sends the key, User-Agent and language on every call, with or without a request id', async () => {
+  it('sends the key, User-Agent and language on every call, reads and changes alike, with or without a request id', async () => {
+    // Reads go straight to the connection pool, changes through ky: both must send the same headers.
     const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT });
     await new StampApi(client).validate(1000);
     await new StampApi(client, 'req-42').validate(1000);
-    const [plain, withId] = sandbox.requests.list();
-    for (const call of [plain, withId]) {
+    await new StampApi(client).update(1000, { memo: 'plain' });
+    await new StampApi(client, 'req-43').update(1000, { memo: 'with an id' });
+    const [plainRead, readWithId, plainChange, changeWithId] = sandbox.requests.list();
+    expect([plainRead, readWithId, plainChange, changeWithId].map((c) => `${c?.method} ${c?.path}`)).toEqual([
+      'GET /api/stamp/v1/validate',
+      'GET /api/stamp/v1/validate',
+      'PUT /api/stamp/v1/update',
+      'PUT /api/stamp/v1/update',
+    ]);
+    for (const call of [plainRead, readWithId, plainChange, changeWithId]) {
       expect(call?.headers).toMatchObject({ authorization: `APIKey ${sandbox.apiKey}`, 'user-agent': TEST_USER_AGENT, 'accept-language': 'en' });
     }
-    expect(withId?.headers['x-request-id']).toBe('req-42');
-    expect(plain?.headers['x-request-id']).toBeUndefined();
+    expect(readWithId?.headers['x-request-id']).toBe('req-42');
+    expect(changeWithId?.headers['x-request-id']).toBe('req-43');
+    expect(plainRead?.headers['x-request-id']).toBeUndefined();
+    expect(plainChange?.headers['x-request-id']).toBeUndefined();
+    expect(plainRead?.query).toMatchObject({ stampIdx: '1000' });
   });
 
   it('reports each call: endpoint, status, envelope code, attempts', async () => {
@@ -33,5 +47,25 @@ describe('the upstream client', () => {
       { endpoint: 'validate', status: 200, code: 0, attempts: 2 },
       { endpoint: 'add', status: 200, code: 1001, attempts: 1, error: 'UpstreamRejectedError' },
     ]);
+  });
+
+  it('stops retrying once the retry budget is spent, on reads and changes alike', async () => {
+    for (const endpoint of ['validate', 'update'] as Endpoint[]) {
+      sandbox.requests.clear();
+      sandbox.faults.clear();
+      // An outage: every call answers 503 (Retry-After: 0, so the test does not wait out backoffs).
+      sandbox.faults.add({ endpoint, action: { type: 'status', status: 503, retryAfter: 0 }, times: 'always' });
+      const guard = new UpstreamGuard({ perMinute: 10_000, perHour: 100_000, breakerThreshold: 1_000 });
+      const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT, guard });
+      const attempts: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const options = endpoint === 'validate' ? { searchParams: { stampIdx: 1000 } } : { json: { stampIdx: 1000, memo: 'x' } };
+        await client.call(endpoint, { ...options, onDone: (r) => attempts.push(r.attempts) }).catch(() => undefined);
+      }
+      // The budget is 20% of the last 10 s of calls, at least 10 retries: five calls use two each, then
+      // every call is tried once; retries cannot multiply the outage.
+      expect(attempts, endpoint).toEqual([3, 3, 3, 3, 3, 1, 1, 1]);
+      expect(sandbox.requests.list().length, endpoint).toBe(18);
+    }
   });
 });
