@@ -14,7 +14,8 @@ function refuse(status: number, message: string): Response {
 export function useBodyLimit(maxBytes: number): Plugin {
   return {
     onRequest({ request, endResponse }) {
-      if (request.method === 'GET' || request.method === 'HEAD') return;
+      // Only POST bodies are ever read: yoga answers any other method without parsing a body.
+      if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length === null) return endResponse(refuse(411, 'Send a Content-Length header'));
       if (!/^\d+$/.test(length) || Number(length) > maxBytes) {

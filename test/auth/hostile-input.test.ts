@@ -100,8 +100,39 @@ describe('hostile input is refused before any upstream call, and the gateway kee
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(411);
+    // Only POST bodies are read (yoga's own streaming limit is off): any other method with an endless
+    // body is answered without reading it.
+    let pulled = 0;
+    const endless = await fetch(`${gw.url}/graphql`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        pull(c) {
+          pulled++;
+          if (pulled > 10_000) return c.close();
+          c.enqueue(new Uint8Array(64 * 1024));
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(endless.status).toBe(405);
+    expect(pulled).toBeLessThan(10_000);
     expect(gw.sandbox.inspect(1000)?.stamps).toBe(3);
     await stillServes();
+  });
+
+  it('answers a CORS preflight from an allowed origin, with no body to limit', async () => {
+    const cors = await startGateway({ sandbox: gw.sandbox, security: { corsOrigins: ['https://app.example'] } });
+    try {
+      const res = await fetch(`${cors.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      expect(res.status).toBeLessThan(300);
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    } finally {
+      await cors.close();
+    }
   });
 
   it('hides the schema when introspection is off', async () => {
