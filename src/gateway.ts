@@ -185,7 +185,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     logging: options.logging ?? true,
     // useBodyLimit below refuses a body over the limit, or of unknown length, before it is read; and
     // Node's HTTP parser never delivers more than Content-Length. Yoga's own limit would pipe every
-    // body through a TransformStream again (~5% of a read's CPU, measured with npm run bench).
+    // body through a TransformStream again (~5% of a read's CPU in a profile under npm run bench's load).
     maxRequestBodySize: false,
     cors: security.corsOrigins.length ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     plugins: [
