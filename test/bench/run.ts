@@ -89,7 +89,8 @@ try {
   const forwarder = await start('test/bench/forwarder.ts', { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY }, /listening on (http:\/\/[\d.:]+)/);
   procs.push(forwarder);
   const yogaFloor = await start('test/bench/yoga-floor.ts', {}, /listening on (http:\/\/[\d.:]+)/);
-  procs.push(yogaFloor);
+  const yogaUpstream = await start('test/bench/yoga-floor.ts', { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY }, /listening on (http:\/\/[\d.:]+)/);
+  procs.push(yogaFloor, yogaUpstream);
   // The gateway as production runs it: compiled JavaScript (npm run build), no TypeScript loader.
   const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
@@ -128,6 +129,7 @@ try {
   if (wanted('read')) await row('3 gateway read', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid });
   if (wanted('floor')) {
     await row('3f graphql-yoga alone, same query, no upstream', 'yoga', { url: `${yogaFloor.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: readQuery, pid: yogaFloor.pid });
+    await row('3u graphql-yoga + the same upstream call, nothing else', 'yoga', { url: `${yogaUpstream.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: readQuery, pid: yogaUpstream.pid });
   }
   if (wanted('heapcap')) {
     // Memory for CPU: V8 collects the old generation more often when its heap is capped.
@@ -201,6 +203,8 @@ const ratios: Record<string, number | undefined> = {
   gatewayCpuMicrosPerRead: byName('3 ')?.cpuMicrosPerRequest,
   yogaFloorCpuMicrosPerRead: byName('3f')?.cpuMicrosPerRequest,
   gatewayCpuMicrosOverYoga: byName('3 ') && byName('3f') ? byName('3 ')!.cpuMicrosPerRequest - byName('3f')!.cpuMicrosPerRequest : undefined,
+  smallestYogaGatewayOverForwarderThroughput: ratio(byName('3u')?.rps, byName('2 ')?.rps),
+  gatewayOverSmallestYogaGatewayThroughput: ratio(byName('3 ')?.rps, byName('3u')?.rps),
   addedP99MsAtHalfPeak: byName('3b')?.p99Ms !== undefined && byName('1b') ? byName('3b')!.p99Ms - byName('1b')!.p99Ms : undefined,
   ...(extra as Record<string, number>),
 };
