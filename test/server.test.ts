@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,40 @@ describe('npm start', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+  });
+});
+
+// Production runs the compiled gateway: `npm run build` then `npm run start:prod` (node dist/server.js).
+describe('npm run build, then npm run start:prod', () => {
+  let gateway: Started;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    const built = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8' });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    dataDir = await mkdtemp(join(tmpdir(), 'gateway-prod-'));
+    gateway = await startProcess(
+      'dist/server.js',
+      { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '', STAMP_API_URL: '', NODE_OPTIONS: '' },
+      /ready: (http:\/\/[^\s/]+)\/graphql/,
+      45_000,
+      [],
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await gateway?.stop('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the same API from plain JavaScript, sandbox included, and stops on SIGTERM', async () => {
+    const res = await fetch(`${gateway.ready}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ stamp(stampIdx: 1000) { user { id } stamps } }' }),
+    });
+    expect(await res.json()).toEqual({ data: { stamp: { user: { id: 'demo-alice' }, stamps: 3 } } });
     expect(await gateway.stop('SIGTERM')).toBe(0);
   });
 });

@@ -9,9 +9,12 @@ export interface Started {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs a TypeScript entry point as `npm start` would, and waits for its ready line. */
-export function startProcess(entry: string, env: Record<string, string>, ready: RegExp, timeoutMs = 45_000): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs an entry point and waits for its ready line: TypeScript through tsx as `npm start` does, or
+ * with `nodeArgs: []` compiled JavaScript as `npm run start:prod` does.
+ */
+export function startProcess(entry: string, env: Record<string, string>, ready: RegExp, timeoutMs = 45_000, nodeArgs = ['--import', 'tsx']): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
