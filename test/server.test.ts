@@ -60,8 +60,7 @@ describe('npm run build, then npm run start:prod', () => {
       'dist/server.js',
       { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '', STAMP_API_URL: '', NODE_OPTIONS: '' },
       /ready: (http:\/\/[^\s/]+)\/graphql/,
-      45_000,
-      [],
+      { nodeArgs: [] },
     );
   }, 90_000);
 

@@ -3,10 +3,11 @@
  * warm-up, with the load generator, the sandbox and the measured process as separate processes.
  * Absolute figures move ±10% between runs on a shared 2-core machine; compare ratios within one run.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -22,26 +23,10 @@ interface Proc {
   pid: number;
 }
 
-function start(entry: string, env: Record<string, string>, ready: RegExp, nodeArgs = ['--import', 'tsx']): Promise<Proc> {
-  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = ready.exec(out);
-      if (!m) return;
-      // From here on the output (the gateway's two log lines per request) is read and dropped: keeping
-      // it and matching it again on every chunk cost this process, the load generator, more CPU with
-      // every request, and took it from the measured process on a 2-core machine.
-      child.stdout!.off('data', onData).resume();
-      child.stderr!.off('data', onData).resume();
-      out = '';
-      resolve({ child, url: m[1]!, pid: child.pid! });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${entry} exited (${code}):\n${out}`)));
-  });
+/** A process of the benchmark, its output dropped once it is ready (a gateway logs every request). */
+async function start(entry: string, env: Record<string, string>, ready: RegExp, nodeArgs?: string[]): Promise<Proc> {
+  const started = await startProcess(entry, env, ready, { nodeArgs, keepOutput: false, timeoutMs: 120_000 });
+  return { child: started.child, url: started.ready, pid: started.child.pid! };
 }
 
 const startSandbox = (env: Record<string, string>) =>

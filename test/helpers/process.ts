@@ -9,11 +9,28 @@ export interface Started {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface StartOptions {
+  /** How long to wait for the ready line. @default 45000 */
+  timeoutMs?: number;
+  /** Node's arguments before the entry: tsx by default; `[]` runs compiled JavaScript. */
+  nodeArgs?: string[];
+  /**
+   * Keep what the process prints after it is ready, for `output()`. A benchmark turns this off: a
+   * gateway under load prints two lines per request.
+   */
+  keepOutput?: boolean;
+}
+
 /**
  * Runs an entry point and waits for its ready line: TypeScript through tsx as `npm start` does, or
  * with `nodeArgs: []` compiled JavaScript as `npm run start:prod` does.
  */
-export function startProcess(entry: string, env: Record<string, string>, ready: RegExp, timeoutMs = 45_000, nodeArgs = ['--import', 'tsx']): Promise<Started> {
+export function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  { timeoutMs = 45_000, nodeArgs = ['--import', 'tsx'], keepOutput = true }: StartOptions = {},
+): Promise<Started> {
   const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -22,24 +39,31 @@ export function startProcess(entry: string, env: Record<string, string>, ready: 
       child.kill('SIGKILL');
       reject(new Error(`${entry} printed no ready line within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
-    const onData = (chunk: Buffer) => {
+    // Matched until ready, then only kept (or dropped): matching all the output again on every
+    // chunk costs this process more with every line the child prints.
+    const keep = (chunk: Buffer) => void (output += chunk);
+    const untilReady = (chunk: Buffer) => {
       output += chunk;
       const m = ready.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          child,
-          ready: m[1] ?? m[0],
-          output: () => output,
-          stop: (signal = 'SIGTERM') => {
-            if (child.exitCode === null) child.kill(signal);
-            return exited;
-          },
-        });
+      if (!m) return;
+      clearTimeout(timer);
+      for (const stream of [child.stdout!, child.stderr!]) {
+        stream.off('data', untilReady);
+        if (keepOutput) stream.on('data', keep);
+        else stream.resume();
       }
+      resolve({
+        child,
+        ready: m[1] ?? m[0],
+        output: () => output,
+        stop: (signal = 'SIGTERM') => {
+          if (child.exitCode === null) child.kill(signal);
+          return exited;
+        },
+      });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout!.on('data', untilReady);
+    child.stderr!.on('data', untilReady);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited with ${code} before it was ready:\n${output}`));

@@ -23,7 +23,7 @@ describe('graceful shutdown', () => {
       'src/server.ts',
       { PORT: '0', STAMP_API_URL: sandbox.url, STAMP_API_KEY: sandbox.apiKey, GATEWAY_AUTH: 'off', DATA_DIR: dataDir, STAMP_READ_CACHE_TTL_MS: '0', STAMP_API_RATE_PER_MINUTE: '100000' },
       /ready: (http:\/\/[^\s/]+)\/graphql/,
-      60_000,
+      { timeoutMs: 60_000 },
     );
     sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 1_500 }, times: 'always' });
     try {

@@ -150,13 +150,13 @@ describe('a gateway killed with SIGKILL mid-reissue', () => {
 
   it('never redeems twice after a restart, and parks the operation whose create was in flight', async () => {
     const old = fullStamp(sandbox, 'killed-1');
-    const first = await startProcess('src/server.ts', env(), /ready: (http:\/\/[^\s/]+)\/graphql/, 60_000);
+    const first = await startProcess('src/server.ts', env(), /ready: (http:\/\/[^\s/]+)\/graphql/, { timeoutMs: 60_000 });
     sandbox.faults.add({ endpoint: 'create', action: { type: 'hang' } });
     void reissue(first.ready, old).catch(() => undefined);
     await expect.poll(() => sandbox.requests.count('create'), { timeout: 10_000 }).toBe(1);
     await first.stop('SIGKILL');
 
-    const second = await startProcess('src/server.ts', env(), /ready: (http:\/\/[^\s/]+)\/graphql/, 60_000);
+    const second = await startProcess('src/server.ts', env(), /ready: (http:\/\/[^\s/]+)\/graphql/, { timeoutMs: 60_000 });
     try {
       expect(second.output()).toMatch(/parked the ambiguous ones/);
       const retry = await reissue(second.ready, old);
