@@ -66,7 +66,7 @@ function fire(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
  * Open-loop load at a steady rate: request n is due at start + n / rate and sent then, whatever the
  * answers before it are doing; its latency counts from when it was due (no coordinated omission).
  */
-async function steady(spec: LoadSpec & { rate: number }, seconds: number): Promise<Pick<autocannon.Result, 'errors' | 'timeouts' | 'non2xx'> & { total: number; p50: number; p99: number }> {
+async function steady(spec: LoadSpec & { rate: number }, seconds: number): Promise<Load> {
   const url = new URL(spec.url);
   const pool = new Pool(url.origin, { connections: 256, pipelining: 1 });
   const latencies: number[] = [];
@@ -101,48 +101,32 @@ async function steady(spec: LoadSpec & { rate: number }, seconds: number): Promi
   await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 10) / 10;
-  return { total, errors, timeouts: 0, non2xx, p50: at(0.5), p99: at(0.99) };
+  return { requests: total, errors, non2xx, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/** What one load run saw, closed-loop or steady. */
+type Load = Pick<LoadResult, 'requests' | 'p50Ms' | 'p99Ms' | 'errors' | 'non2xx'>;
+
+async function closedLoop(spec: LoadSpec, seconds: number): Promise<Load> {
+  const result = await fire(spec, seconds);
+  return { requests: result.requests.total, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
 }
 
 /** Warms up, then measures a fixed time: throughput, latency, and the target process's CPU and peak RSS. */
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
-  if (spec.rate) return measureSteady(spec as LoadSpec & { rate: number });
-  if (spec.warmupSeconds > 0) await fire(spec, spec.warmupSeconds);
+  const { rate } = spec;
+  const load = (seconds: number) => (rate ? steady({ ...spec, rate }, seconds) : closedLoop(spec, seconds));
+  if (spec.warmupSeconds > 0) await load(spec.warmupSeconds);
   const cpuBefore = cpuMicros(spec.pid);
   let peak = rssBytes(spec.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(spec.pid))), 100);
-  const result = await fire(spec, spec.seconds);
-  clearInterval(sampler);
-  const cpu = cpuMicros(spec.pid) - cpuBefore;
-  const requests = result.requests.total;
-  return {
-    requests,
-    rps: Math.round(requests / spec.seconds),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    cpuMicrosPerRequest: requests ? Math.round(cpu / requests) : 0,
-    peakRssMb: Math.round((peak / 2 ** 20) * 10) / 10,
-  };
-}
-
-async function measureSteady(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
-  if (spec.warmupSeconds > 0) await steady(spec, spec.warmupSeconds);
-  const cpuBefore = cpuMicros(spec.pid);
-  let peak = rssBytes(spec.pid);
-  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(spec.pid))), 100);
-  const result = await steady(spec, spec.seconds);
+  const result = await load(spec.seconds);
   clearInterval(sampler);
   const cpu = cpuMicros(spec.pid) - cpuBefore;
   return {
-    requests: result.total,
-    rps: Math.round(result.total / spec.seconds),
-    p50Ms: result.p50,
-    p99Ms: result.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
-    cpuMicrosPerRequest: Math.round(cpu / result.total),
+    ...result,
+    rps: Math.round(result.requests / spec.seconds),
+    cpuMicrosPerRequest: result.requests ? Math.round(cpu / result.requests) : 0,
     peakRssMb: Math.round((peak / 2 ** 20) * 10) / 10,
   };
 }
