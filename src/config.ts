@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   JWT_ALGORITHM: z.enum(['RS256', 'ES256']).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
   CORS_ORIGINS: z.string().optional(),
@@ -128,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwtAlgorithm: e.JWT_ALGORITHM,
       jwtIssuer: e.JWT_ISSUER,
       jwtAudience: e.JWT_AUDIENCE,
+      jwtMaxLifetimeS: e.JWT_MAX_LIFETIME_S,
     },
     security: {
       maxDepth: e.MAX_QUERY_DEPTH,

@@ -79,7 +79,7 @@ function hiddenFromCustomer(stampIdx: number): GraphQLError {
 function readFor(api: StampApi, caller: Caller, cache: StampCache) {
   const customer = caller.customerUserId;
   const cached = (idx: number) => cache.read(idx, () => readStamp(api, idx));
-  if (!customer) return cached;
+  if (customer === null) return cached;
   return async (idx: number) => {
     let stamp: Stamp;
     try {

@@ -39,7 +39,28 @@ export interface AuthSettings {
   jwtAlgorithm?: 'RS256' | 'ES256';
   jwtIssuer?: string;
   jwtAudience?: string;
+  /** Longest a JWT may still be valid for (exp minus now, and exp minus iat). @default 86400 */
+  jwtMaxLifetimeS?: number;
 }
+
+// Printable characters only: a subject becomes a caller id in the history, the logs and idempotency keys.
+const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
+
+/**
+ * The claims a JWT must carry, typed: anything of another type fails the token (HTTP 401), never a
+ * fallback. Whether a caller is a customer is decided by its scopes, not by any claim's truthiness.
+ */
+const ClaimsSchema = z.looseObject({
+  sub: z.string().min(1).max(256).regex(PRINTABLE),
+  exp: z.number().finite(),
+  iat: z.number().finite().optional(),
+  nbf: z.number().finite().optional(),
+  scope: z.string().max(2_000).optional(),
+  scp: z.union([z.string().max(2_000), z.array(z.string().max(100)).max(50)]).optional(),
+});
+
+/** Scopes that make a caller staff; a token with none of them is a customer, who sees only their own stamps. */
+const STAFF_SCOPES: readonly Scope[] = ['stamps:write', 'stamps:redeem', 'stamps:admin'];
 
 export class AuthConfigError extends Error {
   override name = 'AuthConfigError' as const;
@@ -57,7 +78,7 @@ export class Authenticator {
     readonly mode: AuthSettings['mode'],
     private readonly keys: Array<{ name: string; digest: Buffer; scopes: Set<Scope> }>,
     private readonly jwtKey: Uint8Array | CryptoKey | KeyObject | undefined,
-    private readonly jwtOptions: { issuer?: string; audience?: string; algorithms: string[] },
+    private readonly jwtOptions: { issuer?: string; audience?: string; algorithms: string[]; maxLifetimeS: number },
   ) {}
 
   static async create(settings: AuthSettings): Promise<Authenticator> {
@@ -94,7 +115,12 @@ export class Authenticator {
       }
       algorithms = [alg];
     }
-    return new Authenticator(settings.mode, keys, jwtKey, { issuer: settings.jwtIssuer, audience: settings.jwtAudience, algorithms });
+    return new Authenticator(settings.mode, keys, jwtKey, {
+      issuer: settings.jwtIssuer,
+      audience: settings.jwtAudience,
+      algorithms,
+      maxLifetimeS: settings.jwtMaxLifetimeS ?? 86_400,
+    });
   }
 
   /**
@@ -117,22 +143,30 @@ export class Authenticator {
   }
 
   private async verifyJwt(token: string): Promise<Caller> {
+    let payload: unknown;
     try {
-      const { payload } = await jwtVerify(token, this.jwtKey!, {
+      ({ payload } = await jwtVerify(token, this.jwtKey!, {
         issuer: this.jwtOptions.issuer,
         audience: this.jwtOptions.audience,
         algorithms: this.jwtOptions.algorithms,
         requiredClaims: ['sub', 'exp'],
-      });
-      const claim = payload.scope ?? payload.scp;
-      const names = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(' ') : [];
-      const scopes = new Set(names.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
-      const customer = [...scopes].every((s) => s === 'stamps:read');
-      return { id: `jwt:${payload.sub}`, kind: 'jwt', scopes, customerUserId: customer ? payload.sub! : null };
+      }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired');
       if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token is not valid');
       throw error;
     }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw unauthenticated('The token is not valid: its claims have the wrong types');
+    const { sub, exp, iat, scope, scp } = claims.data;
+    const now = Date.now() / 1000;
+    const lifetime = Math.max(exp - now, iat === undefined ? 0 : exp - iat);
+    if (lifetime > this.jwtOptions.maxLifetimeS) {
+      throw unauthenticated(`The token lives longer than this gateway accepts (${this.jwtOptions.maxLifetimeS} s)`);
+    }
+    const names = scope !== undefined ? scope.split(' ') : Array.isArray(scp) ? scp : (scp?.split(' ') ?? []);
+    const scopes = new Set(names.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
+    const customer = !STAFF_SCOPES.some((s) => scopes.has(s));
+    return { id: `jwt:${sub}`, kind: 'jwt', scopes, customerUserId: customer ? sub : null };
   }
 }
