@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import {
+  getDirectiveValues,
+  GraphQLError,
+  GraphQLIncludeDirective,
+  type GraphQLResolveInfo,
+  GraphQLSkipDirective,
+  Kind,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { badUserInput, ErrorCode, gatewayError, upstreamToGraphQL } from '../schema/errors.js';
 import type { StoredResponse } from '../store/store.js';
@@ -54,6 +63,32 @@ export function selects(info: GraphQLResolveInfo, field: string): boolean {
   return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
 
+/**
+ * The root fields the operation will execute, by response key: fragments spread and inlined,
+ * @skip/@include applied, as graphql-js collects them.
+ */
+export function executedRootFields(info: GraphQLResolveInfo): Set<string> {
+  const keys = new Set<string>();
+  const seen = new Set<string>();
+  const included = (node: SelectionNode) =>
+    getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+  const visit = (set: SelectionSetNode) => {
+    for (const node of set.selections) {
+      if (!included(node)) continue;
+      if (node.kind === Kind.FIELD) keys.add(node.alias?.value ?? node.name.value);
+      else if (node.kind === Kind.INLINE_FRAGMENT) visit(node.selectionSet);
+      else if (!seen.has(node.name.value)) {
+        seen.add(node.name.value);
+        const fragment = info.fragments[node.name.value];
+        if (fragment) visit(fragment.selectionSet);
+      }
+    }
+  };
+  visit(info.operation.selectionSet);
+  return keys;
+}
+
 function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (error instanceof UpstreamError) return upstreamToGraphQL(error, { mutation: true });
@@ -81,7 +116,7 @@ export async function runMutation<P extends object>(
   work: (trace: Trace) => Promise<P>,
 ): Promise<P> {
   const key = spec.input.idempotencyKey ?? ctx.idempotencyKeyHeader ?? null;
-  if (!spec.input.idempotencyKey && ctx.idempotencyKeyHeader && info.operation.selectionSet.selections.length > 1) {
+  if (!spec.input.idempotencyKey && ctx.idempotencyKeyHeader && executedRootFields(info).size > 1) {
     throw badUserInput([{ path: 'Idempotency-Key', message: 'applies to one mutation per request; give each input its own idempotencyKey' }]);
   }
   const recorded = redactInput(spec.input);

@@ -1,3 +1,4 @@
+import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { graphql } from '../gql/index.js';
@@ -57,6 +58,33 @@ describe.each(ENGINES)('idempotency on $name', ({ open }) => {
   it('refuses the header for a request with several mutations', async () => {
     const error = onlyError(await gw.request(TwoAdds, { a: { stampIdx: fresh() }, b: { stampIdx: fresh() } }, { 'idempotency-key': key() }));
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('counts the mutations the operation executes: fragments, inline fragments and @skip/@include', async () => {
+    const send = (query: string, variables: Record<string, unknown>) => gw.request(parse(query) as never, variables as never, { 'idempotency-key': key() });
+    const two = [
+      'mutation($a: AddStampInput!, $b: AddStampInput!) { ...F } fragment F on Mutation { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }',
+      'mutation($a: AddStampInput!, $b: AddStampInput!) { ... on Mutation { a: addStamp(input: $a) { stampIdx } } ...G } fragment G on Mutation { b: addStamp(input: $b) { stampIdx } }',
+      'mutation($a: AddStampInput!, $b: AddStampInput!, $yes: Boolean!) { a: addStamp(input: $a) { stampIdx } ... @include(if: $yes) { b: addStamp(input: $b) { stampIdx } } }',
+    ];
+    for (const query of two) {
+      const a = fresh();
+      const b = fresh();
+      gw.sandbox.requests.clear();
+      const error = onlyError(await send(query, { a: { stampIdx: a }, b: { stampIdx: b }, yes: true }));
+      expect(error.extensions?.code, query).toBe('BAD_USER_INPUT');
+      expect(gw.sandbox.requests.count('add'), query).toBe(0);
+    }
+    const one = [
+      'mutation($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) @skip(if: true) { stampIdx } }',
+      'mutation($a: AddStampInput!) { ...F ...F } fragment F on Mutation { a: addStamp(input: $a) { stampIdx } }',
+      'mutation($a: AddStampInput!, $b: AddStampInput!, $no: Boolean!) { ... { a: addStamp(input: $a) { stampIdx } } ... @include(if: $no) { b: addStamp(input: $b) { stampIdx } } }',
+    ];
+    for (const query of one) {
+      const a = fresh();
+      expectNoErrors(await send(query, { a: { stampIdx: a }, b: { stampIdx: fresh() }, no: false }));
+      expect(gw.sandbox.inspect(a)?.stamps, query).toBe(1);
+    }
   });
 
   it('answers the same key with a different input with CONFLICT, sending nothing', async () => {
