@@ -173,7 +173,8 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     cache,
     deadlineMs: resilience.deadlineMs,
   };
-  const persisted = security.persistedOperations;
+  // A Map, not the parsed object: an id such as "__proto__" or "constructor" must be just an unknown id.
+  const persisted = security.persistedOperations && new Map(Object.entries(security.persistedOperations));
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -205,7 +206,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
       // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] }),
       ...(persisted
-        ? [usePersistedOperations({ getPersistedOperation: (key: string) => persisted[key] ?? null, allowArbitraryOperations: false })]
+        ? [usePersistedOperations({ getPersistedOperation: (key: string) => persisted.get(key) ?? null, allowArbitraryOperations: false })]
         : []),
       ...(security.introspection ? [] : [useDisableIntrospection()]),
       EnvelopArmorPlugin({

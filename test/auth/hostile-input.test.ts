@@ -154,6 +154,17 @@ describe('persisted operations', () => {
       expect(arbitrary.errors[0]?.message).toMatch(/PersistedQueryOnly|persisted/i);
       const unknown = (await send({ extensions: { persistedQuery: { version: 1, sha256Hash: 'nope' } } })) as { errors: Array<{ message: string }> };
       expect(unknown.errors[0]?.message).toMatch(/PersistedQueryNotFound|not found/i);
+      // Ids that name properties every object inherits are unknown ids like any other.
+      for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+        const res = await fetch(`${allowed.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } }),
+        });
+        const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+        expect(res.status, id).toBeLessThan(500);
+        expect(body.errors[0]?.extensions.code, id).toBe((unknown as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code);
+      }
       expect(gw.sandbox.requests.count()).toBe(before);
     } finally {
       await allowed.close();
