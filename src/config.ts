@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   STAMP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(10_000).default(100),
 });
 
 export interface Config {
@@ -142,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       persistedOperations,
       mutations: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
+      maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
     },
     resilience: {
       cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS,

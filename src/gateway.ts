@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, parse, type ValidationContext } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -11,7 +11,7 @@ import { SlidingWindowLimiter } from './auth/rate-limit.js';
 import { createContext, type GatewayContext, type MutationLimits } from './context.js';
 import type { Logger } from 'pino';
 import { useBodyLimit } from './plugins/use-body-limit.js';
-import { GatewayMetrics, useOperations } from './plugins/use-operations.js';
+import { GatewayMetrics, OperationNames, useOperations } from './plugins/use-operations.js';
 import { UpstreamGuard } from './upstream/guard.js';
 import { StampCache } from './upstream/stamp-cache.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
@@ -34,6 +34,8 @@ export interface SecurityOptions {
   /** Only these operations run (id or sha256 hash → document), when given. */
   persistedOperations?: Record<string, string>;
   mutations: MutationLimits;
+  /** Distinct client-chosen operation names labelled in metrics; the rest count as `other`. */
+  maxOperationNames: number;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -46,6 +48,7 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   graphiql: true,
   corsOrigins: [],
   mutations: { perCaller: 300, perCallerAndStamp: 20 },
+  maxOperationNames: 100,
 };
 
 export interface ResilienceOptions {
@@ -115,6 +118,19 @@ const reportAsValidationError = {
   ],
 };
 const LOCAL_ADMIN_ONLY = await Authenticator.create({ mode: 'local-admin' });
+
+/** The names of the operations in the persisted-operations allow-list: always labelled in metrics. */
+function persistedOperationNames(documents: Record<string, string> | undefined): string[] {
+  const names: string[] = [];
+  for (const document of Object.values(documents ?? {})) {
+    try {
+      for (const d of parse(document).definitions) if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.push(d.name.value);
+    } catch {
+      // A document that does not parse is refused when it is used; it names nothing here.
+    }
+  }
+  return names;
+}
 
 /** Errors that escaped the resolvers' own mapping: upstream failures are mapped, the rest masked. */
 function maskUnexpected(error: unknown, message: string): Error {
@@ -192,6 +208,7 @@ export function createGateway(options: GatewayOptions): YogaServerInstance<Recor
     plugins: [
       useOperations({
         metrics,
+        operationNames: new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames),
         logger,
         requestIdOf,
         readyChecks: {

@@ -7,6 +7,43 @@ import type { UpstreamCallRecord } from '../upstream/client.js';
 import type { UpstreamGuard } from '../upstream/guard.js';
 import type { StampCache } from '../upstream/stamp-cache.js';
 
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Longest client-chosen string written to a log line. */
+export const LOGGED_STRING_MAX = 100;
+
+/** A client-chosen string as it may appear in a log line: bounded in length. */
+export function loggable(value: string): string {
+  return value.length > LOGGED_STRING_MAX ? `${value.slice(0, LOGGED_STRING_MAX)}…(${value.length} chars)` : value;
+}
+
+/**
+ * The operation names metrics are labelled with: a bounded set, so no client can grow the registry.
+ * Names of persisted operations are always known; other well-formed names get a label of their own
+ * first come, first served, up to `limit`; everything else is counted as `other`.
+ */
+export class OperationNames {
+  private readonly known = new Set<string>();
+  private admitted = 0;
+
+  constructor(
+    preset: Iterable<string> = [],
+    private readonly limit = 100,
+  ) {
+    for (const name of preset) if (OPERATION_NAME.test(name)) this.known.add(name);
+  }
+
+  label(name: string | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.known.has(name)) return name;
+    if (this.admitted < this.limit && OPERATION_NAME.test(name)) {
+      this.admitted++;
+      this.known.add(name);
+      return name;
+    }
+    return 'other';
+  }
+}
+
 /** The gateway's Prometheus metrics, in a registry of its own. */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -86,6 +123,8 @@ export class GatewayMetrics {
 
 export interface OperationsOptions {
   metrics: GatewayMetrics;
+  /** The bounded set of operation names metrics are labelled with. */
+  operationNames: OperationNames;
   logger?: Logger;
   /** Each must resolve for /ready to answer 200; a rejection names what is not ready. */
   readyChecks: Record<string, () => Promise<void>>;
@@ -96,7 +135,7 @@ export interface OperationsOptions {
  * Operations: `X-Request-Id` on every response, one log line and metrics per GraphQL operation,
  * `/metrics` for Prometheus and `/ready` for load balancers.
  */
-export function useOperations({ metrics, logger, readyChecks, requestIdOf }: OperationsOptions): Plugin<GatewayContext> {
+export function useOperations({ metrics, operationNames, logger, readyChecks, requestIdOf }: OperationsOptions): Plugin<GatewayContext> {
   return {
     async onRequest({ url, endResponse }) {
       if (url.pathname === '/metrics') {
@@ -122,13 +161,13 @@ export function useOperations({ metrics, logger, readyChecks, requestIdOf }: Ope
           const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
           const operation = args.operationName ?? definition?.name?.value ?? 'anonymous';
           const seconds = (performance.now() - started) / 1000;
-          metrics.operations.inc({ operation, type, outcome: codes[0] ?? 'ok' });
+          metrics.operations.inc({ operation: operationNames.label(operation), type, outcome: codes[0] ?? 'ok' });
           metrics.operationSeconds.observe({ type }, seconds);
           logger?.info(
             {
               requestId: ctx.requestId,
               caller: ctx.caller.id,
-              operation,
+              operation: loggable(operation),
               type,
               durationMs: Math.round(seconds * 10_000) / 10,
               upstreamCalls: ctx.api.calls.length,

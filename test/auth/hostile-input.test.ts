@@ -163,7 +163,7 @@ describe('persisted operations', () => {
         });
         const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
         expect(res.status, id).toBeLessThan(500);
-        expect(body.errors[0]?.extensions.code, id).toBe((unknown as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code);
+        expect(body.errors[0]?.extensions.code, id).toBe((unknown as unknown as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code);
       }
       expect(gw.sandbox.requests.count()).toBe(before);
     } finally {
