@@ -34,6 +34,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ STAMP_API_URL: 'https://stamps.example.com' })).toThrow(/STAMP_API_KEY/);
   });
 
+  it('names the variable and the rule, never the value of a secret', () => {
+    const cases: Array<[Record<string, string>, RegExp, string]> = [
+      [{ JWT_SECRET: 'short-secret-value' }, /JWT_SECRET: must be at least 32 characters/, 'short-secret-value'],
+      [{ DATABASE_URL: 'mysql://user:hunter2-password@db/x' }, /DATABASE_URL: must be a postgres:\/\/ connection string/, 'hunter2-password'],
+      [{ STAMP_API_URL: 'ftp://k3y-in-url@x', STAMP_API_KEY: 'sk_live_secret' }, /STAMP_API_URL/, 'sk_live_secret'],
+    ];
+    for (const [env, rule, secret] of cases) {
+      let message = '';
+      try {
+        loadConfig(env);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(rule);
+      expect(message).not.toContain(secret);
+    }
+  });
+
   it('stops the process at start-up with a message that names the variable', async () => {
     const { code, stderr } = await run(['--import', 'tsx', 'src/server.ts'], { PORT: 'not-a-port' });
     expect(code).toBe(1);
