@@ -1,8 +1,18 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import type { GatewayContext } from './context.js';
-import { badUserInput, ErrorCode, gatewayError } from './schema/errors.js';
+import type { Caller } from './auth/authentication.js';
+import { errors } from './errors.js';
+import type { StampSession } from './stamps/session.js';
+
+/** What every resolver gets: who calls, this request's id, and the stamp domain for this request. */
+export interface GatewayContext {
+  requestId: string;
+  caller: Caller;
+  /** The request's `Idempotency-Key` header, for a request with one mutation. */
+  idempotencyKeyHeader: string | null;
+  stamps: StampSession;
+}
 
 function issuePath(path: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined): string {
   return (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.') || '(input)';
@@ -30,15 +40,12 @@ export const builder = new SchemaBuilder<{
     }),
     unauthorizedError: (_parent, { caller }, info) =>
       caller.kind === 'anonymous'
-        ? gatewayError(ErrorCode.UNAUTHENTICATED, 'Authentication required: send Authorization: Bearer <token>', { outcome: 'NOT_APPLIED' })
-        : gatewayError(ErrorCode.FORBIDDEN, `Not allowed: ${info.parentType.name}.${info.fieldName} needs a scope this caller does not have`, {
-            outcome: 'NOT_APPLIED',
-          }),
+        ? errors.authenticationRequired()
+        : errors.forbidden(`Not allowed: ${info.parentType.name}.${info.fieldName} needs a scope this caller does not have`),
   },
   validation: {
     // Every failing field at once, with a stable code, before anything reaches the upstream.
-    validationError: (failure) =>
-      badUserInput(failure.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }))),
+    validationError: (failure) => errors.badUserInput(failure.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }))),
   },
 });
 

@@ -1,24 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { AuthSettings } from './auth/callers.js';
-import type { ResilienceOptions, SecurityOptions } from './gateway.js';
+import type { AuthSettings } from './auth/authentication.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false']);
 
+/** Every option: its variable, type, rule and default, here and nowhere else. */
 const EnvSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  SANDBOX_PORT: port.default(4010),
+
   STAMP_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   STAMP_API_KEY: z.string().min(1).optional(),
   UPSTREAM_TIMEOUT_MS: positiveMs.default(10_000),
-  UPSTREAM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(32),
+  UPSTREAM_MAX_IN_FLIGHT: int(1, 1024).default(32),
+  UPSTREAM_RETRIES: int(0, 5).default(2),
   UPSTREAM_USER_AGENT: z.string().min(3).default('StampGateway/0.1 (+https://github.com/stamp-gateway)'),
-  DATA_DIR: z.string().min(1).default('./.data'),
+
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
   GATEWAY_AUTH: z.enum(['on', 'off']).default('on'),
   GATEWAY_API_KEYS_FILE: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -26,25 +34,78 @@ const EnvSchema = z.object({
   JWT_ALGORITHM: z.enum(['RS256', 'ES256']).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
-  JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
-  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
-  GRAPHIQL: z.enum(['true', 'false']).optional(),
+  JWT_MAX_LIFETIME_S: int(60, 31_536_000).default(86_400),
+
+  GRAPHQL_INTROSPECTION: flag.optional(),
+  GRAPHIQL: flag.optional(),
   CORS_ORIGINS: z.string().optional(),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
-  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
-  MAX_QUERY_ALIASES: z.coerce.number().int().min(1).max(500).default(15),
-  MAX_QUERY_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2_000),
-  MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
-  STAMP_READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(3_000),
-  STAMP_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(180),
-  STAMP_API_RATE_PER_HOUR: z.coerce.number().int().min(1).default(1_800),
-  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-  MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
-  STAMP_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(10_000).default(100),
+  MAX_QUERY_DEPTH: int(2, 50).default(8),
+  MAX_QUERY_ALIASES: int(1, 500).default(15),
+  MAX_QUERY_TOKENS: int(50, 100_000).default(2_000),
+  MAX_QUERY_COST: int(10, 1_000_000).default(5_000),
+  MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+  METRICS_MAX_OPERATION_NAMES: int(0, 10_000).default(100),
+  MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(300),
+  STAMP_MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(20),
+
+  STAMP_READ_CACHE_TTL_MS: int(0, 3_600_000).default(3_000),
+  STAMP_API_RATE_PER_MINUTE: int(1, 1_000_000).default(180),
+  STAMP_API_RATE_PER_HOUR: int(1, 60_000_000).default(1_800),
+  STAMP_API_MAX_QUEUE_WAIT_MS: int(0, 60_000).default(2_000),
+  BREAKER_THRESHOLD: int(1, 1_000_000).default(5),
+  BREAKER_COOLDOWN_MS: int(100, 600_000).default(5_000),
+  REQUEST_DEADLINE_MS: int(100, 600_000).default(15_000),
 });
+
+export interface SecurityOptions {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  introspection: boolean;
+  graphiql: boolean;
+  /** Browser origins allowed by CORS; empty: none (same origin only). */
+  corsOrigins: string[];
+  /** Only these operations run (id or sha256 hash → document), when given. */
+  persistedOperations?: Record<string, string>;
+  /** Distinct client-chosen operation names labelled in metrics; the rest count as `other`. */
+  maxOperationNames: number;
+}
+
+export interface MutationLimits {
+  /** Mutations per minute per caller. */
+  perCaller: number;
+  /** addStamp, removeStamp, redeemStamp, redeemAndReissue per minute per caller and stamp. */
+  perCallerAndStamp: number;
+}
+
+export interface ResilienceOptions {
+  /** Stamp reads are cached this long; 0 turns the cache (and shared in-flight reads) off. */
+  cacheTtlMs: number;
+  /** Outgoing calls per minute and per hour: the plan's limits (Personal: 180 and 1800). */
+  ratePerMinute: number;
+  ratePerHour: number;
+  /** How long a call may wait for a quota slot before failing fast. */
+  maxQueueWaitMs: number;
+  /** Consecutive upstream failures that open the circuit breaker, and how long it stays open. */
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+  /** How long one GraphQL request may take in all; upstream calls get what is left. */
+  deadlineMs: number;
+}
+
+export interface UpstreamOptions {
+  /** Empty in sandbox mode until the embedded sandbox listens (see app.ts). */
+  url: string;
+  apiKey: string;
+  timeoutMs: number;
+  maxInFlight: number;
+  userAgent: string;
+  /** Retries of calls that are safe to repeat (validate, update). */
+  retries: number;
+}
 
 export interface Config {
   port: number;
@@ -52,27 +113,21 @@ export interface Config {
   production: boolean;
   /** `sandbox`: the embedded sandbox is started and used; `upstream`: the real (or a remote) stamp API. */
   mode: 'sandbox' | 'upstream';
-  upstream: {
-    /** Filled in at start-up in sandbox mode, once the sandbox listens. */
-    url: string;
-    apiKey: string;
-    timeoutMs: number;
-    maxInFlight: number;
-    userAgent: string;
-  };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
   dataDir: string;
+  /** The embedded sandbox's preferred port (sandbox mode; a taken port falls back to a free one). */
+  sandboxPort: number;
+  upstream: UpstreamOptions;
+  /** PostgreSQL for the gateway's own state (and its schema); unset: embedded PGlite under dataDir. */
+  database: { url: string | undefined; schema: string | undefined };
   auth: AuthSettings;
   security: SecurityOptions;
-  resilience: Partial<ResilienceOptions>;
-  shutdownTimeoutMs: number;
-  /** PostgreSQL for the gateway's own state; unset: embedded PGlite under dataDir. */
-  databaseUrl: string | undefined;
-  /** PostgreSQL schema for the gateway's tables; default the connection's own search path. */
-  databaseSchema: string | undefined;
-  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  limits: MutationLimits;
+  resilience: ResilienceOptions;
 }
 
-/** Thrown for a bad environment; its message names every offending variable. */
+/** Thrown for a bad environment; its message names every offending variable and its rule, never a value. */
 export class ConfigError extends Error {
   override name = 'ConfigError' as const;
 }
@@ -115,14 +170,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
     production,
     mode,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    dataDir: e.DATA_DIR,
+    sandboxPort: e.SANDBOX_PORT,
     upstream: {
       url: mode === 'upstream' ? (e.STAMP_API_URL ?? 'https://vivoldi.com') : '',
       apiKey: e.STAMP_API_KEY ?? '',
       timeoutMs: e.UPSTREAM_TIMEOUT_MS,
       maxInFlight: e.UPSTREAM_MAX_IN_FLIGHT,
       userAgent: e.UPSTREAM_USER_AGENT,
+      retries: e.UPSTREAM_RETRIES,
     },
-    dataDir: e.DATA_DIR,
+    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
     auth: {
       mode: e.GATEWAY_AUTH === 'off' ? 'off' : hasCallers ? 'enforced' : 'local-admin',
       apiKeysFile: e.GATEWAY_API_KEYS_FILE,
@@ -143,18 +203,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : !production,
       corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       persistedOperations,
-      mutations: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
       maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
     },
+    limits: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
     resilience: {
       cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS,
       ratePerMinute: e.STAMP_API_RATE_PER_MINUTE,
       ratePerHour: e.STAMP_API_RATE_PER_HOUR,
+      maxQueueWaitMs: e.STAMP_API_MAX_QUEUE_WAIT_MS,
+      breakerThreshold: e.BREAKER_THRESHOLD,
+      breakerCooldownMs: e.BREAKER_COOLDOWN_MS,
       deadlineMs: e.REQUEST_DEADLINE_MS,
     },
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    databaseUrl: e.DATABASE_URL,
-    databaseSchema: e.DATABASE_SCHEMA,
-    logLevel: e.LOG_LEVEL,
   };
 }

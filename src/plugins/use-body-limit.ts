@@ -1,11 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-
-function refuse(status: number, message: string): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
-}
+import { errorResponse, errors } from '../errors.js';
 
 /**
  * Refuses request bodies over `maxBytes` before they are read. A body of unknown length (chunked)
@@ -17,9 +11,9 @@ export function useBodyLimit(maxBytes: number): Plugin {
       // Only POST bodies are ever read: yoga answers any other method without parsing a body.
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
-      if (length === null) return endResponse(refuse(411, 'Send a Content-Length header'));
+      if (length === null) return endResponse(errorResponse(errors.badRequest('Send a Content-Length header', 411), 411));
       if (!/^\d+$/.test(length) || Number(length) > maxBytes) {
-        return endResponse(refuse(413, `The request body is larger than ${maxBytes} bytes`));
+        return endResponse(errorResponse(errors.badRequest(`The request body is larger than ${maxBytes} bytes`, 413), 413));
       }
     },
   };

@@ -1,4 +1,4 @@
-import { type Database, migrate, openPglite } from '../db/database.js';
+import { type Database, migrate, openPglite } from '../store/database.js';
 import type { Card, Change, SandboxState, StampRow } from './state.js';
 
 const MIGRATIONS = [

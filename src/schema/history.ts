@@ -1,18 +1,10 @@
+import { z } from 'zod';
 import { builder } from '../builder.js';
+import { HISTORY_PAGE_MAX as MAX_PAGE, type HistoryPage, lastKnownStamp, parkedReissues, stampHistory } from '../stamps/history.js';
 import type { HistoryEntry, ReissueOperation } from '../store/store.js';
-import type { Stamp as StampShape } from '../upstream/mapping.js';
-import { badUserInput } from './errors.js';
+import { stampIdxSchema } from './inputs.js';
 import { Stamp } from './stamp.js';
 import { requires } from './scopes.js';
-
-const MAX_PAGE = 100;
-const encodeCursor = (id: string) => Buffer.from(`history:${id}`).toString('base64url');
-function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const m = /^history:(\d{1,18})$/.exec(decoded);
-  if (!m) throw badUserInput([{ path: 'after', message: 'is not a cursor this connection gave out' }]);
-  return m[1]!;
-}
 
 const UpstreamCall = builder
   .objectRef<HistoryEntry['upstreamCalls'][number]>('UpstreamCall')
@@ -60,12 +52,6 @@ const StampHistoryEntry = builder.objectRef<HistoryEntry>('StampHistoryEntry').i
   }),
 });
 
-interface ConnectionShape {
-  stampIdx: number;
-  entries: HistoryEntry[];
-  hasNextPage: boolean;
-}
-
 const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
   description: 'Relay pagination.',
   fields: (t) => ({
@@ -74,28 +60,28 @@ const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | n
   }),
 });
 
-const StampHistoryEdge = builder.objectRef<HistoryEntry>('StampHistoryEdge').implement({
+const StampHistoryEdge = builder.objectRef<HistoryPage['entries'][number]>('StampHistoryEdge').implement({
   description: 'An entry with its cursor.',
   fields: (t) => ({
-    cursor: t.string({ description: 'Where this entry stands.', resolve: (e) => encodeCursor(e.id) }),
+    cursor: t.string({ description: 'Where this entry stands.', resolve: (e) => e.cursor }),
     node: t.field({ type: StampHistoryEntry, description: 'The entry.', resolve: (e) => e }),
   }),
 });
 
-const StampHistoryConnection = builder.objectRef<ConnectionShape>('StampHistoryConnection').implement({
+const StampHistoryConnection = builder.objectRef<HistoryPage>('StampHistoryConnection').implement({
   description: "A stamp's change history, newest first.",
   fields: (t) => ({
     edges: t.field({ type: [StampHistoryEdge], description: 'The entries of this page.', resolve: (c) => c.entries }),
     pageInfo: t.field({
       type: PageInfo,
       description: 'How to get the next page.',
-      resolve: (c) => ({ hasNextPage: c.hasNextPage, endCursor: c.entries.length ? encodeCursor(c.entries.at(-1)!.id) : null }),
+      resolve: (c) => ({ hasNextPage: c.hasNextPage, endCursor: c.endCursor }),
     }),
     lastKnownStamp: t.field({
       type: Stamp,
       nullable: true,
       description: 'The newest state of the stamp the gateway has seen, even after the stamp API stopped showing it (redeemed, expired, deleted).',
-      resolve: (c, _, ctx): Promise<StampShape | null> => ctx.store.lastKnownState(c.stampIdx),
+      resolve: (c, _, ctx) => lastKnownStamp(ctx.stamps, c.stampIdx),
     }),
   }),
 });
@@ -105,16 +91,14 @@ builder.queryField('stampHistory', (t) =>
     type: StampHistoryConnection,
     ...requires('stamps:admin', `Every mutation attempt on a stamp through this gateway, newest first (at most ${MAX_PAGE} a page).`),
     args: {
-      stampIdx: t.arg.int({ required: true, description: "The stamp's id." }),
-      first: t.arg.int({ description: `Entries per page, 1 to ${MAX_PAGE} (default 20).` }),
+      stampIdx: t.arg.int({ required: true, description: "The stamp's id.", validate: stampIdxSchema }),
+      first: t.arg.int({
+        description: `Entries per page, 1 to ${MAX_PAGE} (default 20).`,
+        validate: z.number().int().min(1, `must be between 1 and ${MAX_PAGE}`).max(MAX_PAGE, `must be between 1 and ${MAX_PAGE}`).nullish(),
+      }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
-    resolve: async (_, { stampIdx, first, after }, ctx) => {
-      const size = first ?? 20;
-      if (size < 1 || size > MAX_PAGE) throw badUserInput([{ path: 'first', message: `must be between 1 and ${MAX_PAGE}` }]);
-      const rows = await ctx.store.listHistory(stampIdx, size, after ? decodeCursor(after) : undefined);
-      return { stampIdx, entries: rows.slice(0, size), hasNextPage: rows.length > size };
-    },
+    resolve: (_, { stampIdx, first, after }, ctx) => stampHistory(ctx.stamps, stampIdx, first ?? 20, after),
   }),
 );
 
@@ -138,6 +122,6 @@ builder.queryField('parkedReissues', (t) =>
   t.field({
     type: [ReissueOperationRef],
     ...requires('stamps:admin', 'Redeem-and-reissue operations that need an operator: a step ended ambiguously, or the gateway stopped during it. Finish each with resolveParkedReissue.'),
-    resolve: (_, __, ctx) => ctx.store.listReissues(['parked']),
+    resolve: (_, __, ctx) => parkedReissues(ctx.stamps),
   }),
 );

@@ -83,56 +83,28 @@ export function idempotencyKeyField(t: PothosSchemaTypes.InputFieldBuilder<Types
   return t.string({ description: idempotencyKeyDescription });
 }
 
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
-const memoSchema = maxLength(LIMITS.memo);
-const onsitePasswordSchema = maxLength(LIMITS.onsitePassword);
+export const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
+export const memoSchema = maxLength(LIMITS.memo);
+export const onsitePasswordSchema = maxLength(LIMITS.onsitePassword);
 
-/** Whole-input rules, one per input type: every failing field is reported together. */
-export const InputSchemas = {
-  stampRef: z.looseObject({ stampIdx: stampIdxSchema, idempotencyKey: optional(idempotencyKeySchema) }),
-  createStamp: withDateOrder(
-    z.looseObject({
-      cardIdx: cardIdxSchema,
-      startDate: z.string(),
-      endDate: endDateSchema,
-      domain: optional(domainSchema),
-      memo: optional(memoSchema),
-      user: optional(userSchema),
-      idempotencyKey: optional(idempotencyKeySchema),
+/** The rule of an input that names only a stamp (and its idempotency key). */
+export const stampRefSchema = z.looseObject({ stampIdx: stampIdxSchema, idempotencyKey: optional(idempotencyKeySchema) });
+
+/** An input type that names only a stamp: add, remove, reset PIN, delete. */
+export function stampRefInput(name: string, description: string) {
+  return builder.inputType(name, {
+    description,
+    fields: (t) => ({
+      stampIdx: t.int({ required: true, description: 'The stamp.' }),
+      idempotencyKey: idempotencyKeyField(t),
     }),
-  ),
-  updateStamp: withDateOrder(
-    z.looseObject({
-      stampIdx: stampIdxSchema,
-      cardIdx: optional(cardIdxSchema),
-      stamps: optional(stampCountSchema),
-      startDate: z.string().nullish(),
-      endDate: optional(endDateSchema),
-      domain: optional(domainSchema),
-      memo: optional(memoSchema),
-      user: optional(userSchema),
-      idempotencyKey: optional(idempotencyKeySchema),
-    }),
-  ).refine(
-    (v) => ['cardIdx', 'stamps', 'active', 'startDate', 'endDate', 'domain', 'memo', 'user'].some((k) => v[k] !== undefined && v[k] !== null),
-    { message: 'give at least one field to change', path: ['stampIdx'] },
-  ),
-  adjustStampCount: z.looseObject({ stampIdx: stampIdxSchema, delta: deltaSchema, idempotencyKey: optional(idempotencyKeySchema) }),
-  redeemStamp: z.looseObject({
-    stampIdx: stampIdxSchema,
-    onsitePassword: optional(onsitePasswordSchema),
-    idempotencyKey: optional(idempotencyKeySchema),
-  }),
-  resolveParkedReissue: z
-    .looseObject({ newStampIdx: optional(stampIdxSchema), issueNew: z.boolean().nullish(), idempotencyKey: optional(idempotencyKeySchema) })
-    .refine((v) => (v.newStampIdx ? 1 : 0) + (v.issueNew ? 1 : 0) === 1, { message: 'give exactly one of newStampIdx or issueNew: true', path: ['newStampIdx'] }),
-  redeemAndReissue: withDateOrder(
-    z.looseObject({
-      stampIdx: stampIdxSchema,
-      onsitePassword: optional(onsitePasswordSchema),
-      startDate: z.string().nullish(),
-      endDate: optional(endDateSchema),
-      idempotencyKey: optional(idempotencyKeySchema),
-    }),
-  ),
-};
+    validate: stampRefSchema,
+  });
+}
+
+/** The on-site password field of the redeeming inputs. */
+export function onsitePasswordField(t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) {
+  return t.string({
+    description: 'The staff password, required when the card has on-site approval (Stamp.onsiteApproval). Never logged or stored.',
+  });
+}

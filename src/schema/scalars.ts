@@ -1,13 +1,11 @@
-import { GraphQLError, Kind } from 'graphql';
+import { Kind } from 'graphql';
 import { builder } from '../builder.js';
 import { isCalendarDate } from '../dates.js';
-import { ErrorCode } from './errors.js';
+import { scalarError } from '../errors.js';
 
 function parseDate(value: unknown): string {
   if (!isCalendarDate(value)) {
-    throw new GraphQLError(`Expected a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)}`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT },
-    });
+    throw scalarError(`Expected a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -24,7 +22,7 @@ builder.scalarType('DateTime', {
   serialize: (value) => value,
   parseValue: (value) => {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-      throw new GraphQLError('Expected an ISO 8601 date-time', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+      throw scalarError('Expected an ISO 8601 date-time');
     }
     return value;
   },

@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/callers.js';
+import type { Scope } from '../auth/authentication.js';
 
 /**
  * A field's scope requirement, next to its definition: enforced by @pothos/plugin-scope-auth and

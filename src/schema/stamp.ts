@@ -1,8 +1,7 @@
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { type Validation, validateStamp } from '../stamps/read.js';
 import type { Stamp as StampShape, StampUser as StampUserShape } from '../upstream/mapping.js';
-import { ErrorCode } from './errors.js';
 import { LIMITS, stampIdxSchema } from './inputs.js';
 import { requires } from './scopes.js';
 
@@ -55,14 +54,7 @@ export const Stamp = builder.objectRef<StampShape>('Stamp').implement({
   }),
 });
 
-interface ValidationShape {
-  stampIdx: number;
-  valid: boolean;
-  reason: string | null;
-  stamp: StampShape | null;
-}
-
-const StampValidation = builder.objectRef<ValidationShape>('StampValidation').implement({
+const StampValidation = builder.objectRef<Validation>('StampValidation').implement({
   description: 'Whether a stamp can be used right now: it exists, is inside its validity window, is active and its reward is not redeemed.',
   fields: (t) => ({
     stampIdx: t.exposeInt('stampIdx', { description: 'The stamp asked about.' }),
@@ -72,11 +64,6 @@ const StampValidation = builder.objectRef<ValidationShape>('StampValidation').im
   }),
 });
 
-
-function isCode(error: unknown, code: string): error is GraphQLError {
-  return error instanceof GraphQLError && error.extensions.code === code;
-}
-
 builder.queryType({
   description: 'Reads go through one batched, de-duplicated loader per request: each stamp is read from the stamp API once.',
   fields: (t) => ({
@@ -85,7 +72,7 @@ builder.queryType({
       nullable: true,
       ...requires('stamps:read', 'One stamp. Null, with a STAMP_UNAVAILABLE error, when the stamp service refuses it (unknown, expired, inactive or redeemed). A customer token sees only its own stamps.'),
       args: { stampIdx: t.arg.int({ required: true, description: 'The stamp\'s id.', validate: stampIdxSchema }) },
-      resolve: (_, { stampIdx }, ctx) => ctx.stampLoader.load(stampIdx),
+      resolve: (_, { stampIdx }, ctx) => ctx.stamps.loader.load(stampIdx),
     }),
     stamps: t.field({
       type: [Stamp],
@@ -98,20 +85,13 @@ builder.queryType({
           validate: z.array(stampIdxSchema).max(LIMITS.stampsPerRequest, `must list at most ${LIMITS.stampsPerRequest} ids`),
         }),
       },
-      resolve: (_, { stampIdxs }, ctx) => stampIdxs.map((idx) => ctx.stampLoader.load(idx)),
+      resolve: (_, { stampIdxs }, ctx) => stampIdxs.map((idx) => ctx.stamps.loader.load(idx)),
     }),
     validateStamp: t.field({
       type: StampValidation,
       ...requires('stamps:read', 'Checks whether a stamp can be used now. An unusable stamp is an answer (valid: false, with the reason), not an error.'),
       args: { stampIdx: t.arg.int({ required: true, description: 'The stamp\'s id.', validate: stampIdxSchema }) },
-      resolve: async (_, { stampIdx }, ctx) => {
-        try {
-          return { stampIdx, valid: true, reason: null, stamp: await ctx.stampLoader.load(stampIdx) };
-        } catch (error) {
-          if (!isCode(error, ErrorCode.STAMP_UNAVAILABLE)) throw error;
-          return { stampIdx, valid: false, reason: String(error.extensions.reason ?? error.message), stamp: null };
-        }
-      },
+      resolve: (_, { stampIdx }, ctx) => validateStamp(ctx.stamps, stampIdx),
     }),
   }),
 });

@@ -1,4 +1,4 @@
-import type { Migration } from '../db/database.js';
+import type { Migration } from './database.js';
 
 /** The gateway's own durable state. Plain SQL that runs unchanged on PGlite and PostgreSQL. */
 export const GATEWAY_MIGRATIONS: Migration[] = [

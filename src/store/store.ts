@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { type Database, migrate, openPglite, openPostgres } from '../db/database.js';
-import { KeyedMutex } from '../safety/keyed-mutex.js';
+import { type Database, migrate, openPglite, openPostgres } from './database.js';
 import type { UpstreamCallRecord } from '../upstream/client.js';
 import { type Stamp, withoutSecrets } from '../upstream/mapping.js';
 import { GATEWAY_MIGRATIONS } from './migrations.js';
@@ -102,7 +101,6 @@ function toReissue(r: Record<string, any>): ReissueOperation {
 export class GatewayStore {
   /** This process; rows it leases carry it, so a restart can tell its own work from a dead process's. */
   readonly owner = randomUUID();
-  private readonly locks = new KeyedMutex<number>();
 
   private constructor(readonly db: Database) {}
 
@@ -127,9 +125,9 @@ export class GatewayStore {
     return this.engine === 'pglite' || lease.leaseUntil.getTime() < Date.now();
   }
 
-  /** Serialises work on one stamp: in this process first, then across processes (PostgreSQL). */
+  /** Runs `fn` holding a lock on the stamp that every process sharing this database respects (PostgreSQL). */
   withStampLock<T>(stampIdx: number, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(stampIdx, () => this.db.withLock(STAMP_LOCK_NAMESPACE, stampIdx, fn));
+    return this.db.withLock(STAMP_LOCK_NAMESPACE, stampIdx, fn);
   }
 
   async ping(): Promise<void> {

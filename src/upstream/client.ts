@@ -1,9 +1,11 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import { type Dispatcher, Pool } from 'undici';
+import type { CircuitBreaker } from './breaker.js';
 import { type Endpoint, ENDPOINTS } from './endpoints.js';
 import { unwrapEnvelope } from './envelope.js';
-import { type UpstreamGuard, UpstreamShedError } from './guard.js';
-import { UpstreamError, UpstreamHttpError, UpstreamNetworkError, UpstreamRejectedError, UpstreamTimeoutError } from './errors.js';
+import { UpstreamError, UpstreamHttpError, UpstreamNetworkError, UpstreamRejectedError, UpstreamShedError, UpstreamTimeoutError } from './errors.js';
+import type { Quota } from './quota.js';
+import { RETRY_POLICY, withRetries } from './retry-policy.js';
 
 export interface UpstreamClientOptions {
   /** Base URL of the stamp API, e.g. `https://vivoldi.com`. */
@@ -15,10 +17,12 @@ export interface UpstreamClientOptions {
   userAgent: string;
   /** Calls in flight at once; the rest wait their turn. @default 32 */
   maxInFlight?: number;
-  /** Extra attempts for calls that are safe to repeat (validate, update). @default 2 */
+  /** Retries of calls that are safe to repeat. @default RETRY_POLICY.limit */
   retryLimit?: number;
-  /** Quota shaping, circuit breaker and retry budget; none when omitted. */
-  guard?: UpstreamGuard;
+  /** The plan's quota, shaped; none when omitted. */
+  quota?: Quota;
+  /** The circuit breaker; none when omitted. */
+  breaker?: CircuitBreaker;
   /** Told about every call once it has ended (logs, metrics). */
   onCall?: (record: UpstreamCallRecord & { requestId?: string }) => void;
 }
@@ -48,8 +52,13 @@ export interface CallOptions {
 }
 
 export interface UpstreamClient {
-  /** Calls an endpoint and returns the envelope's `result`. Throws only UpstreamError subclasses. */
+  /**
+   * Calls an endpoint and returns the envelope's `result`. Throws only UpstreamError subclasses; their
+   * `outcome` is that of the most uncertain attempt.
+   */
   call(endpoint: Endpoint, options: CallOptions): Promise<unknown>;
+  /** Closes the kept-alive connections. */
+  close(): Promise<void>;
 }
 
 // Errors raised before a byte of the request could reach the upstream.
@@ -67,6 +76,18 @@ function retryAfterSeconds(value: string | null): number | undefined {
   if (/^\d+$/.test(value.trim())) return Number(value);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** Turns whatever ky, undici or fetch threw into the upstream error family, keeping the original as `cause`. */
+function toUpstreamError(endpoint: Endpoint, error: unknown, timeoutMs: number): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (error instanceof HTTPError) {
+    return new UpstreamHttpError(endpoint, error.response.status, retryAfterSeconds(error.response.headers.get('retry-after')), { cause: error });
+  }
+  if (error instanceof TimeoutError) return new UpstreamTimeoutError(endpoint, timeoutMs, { cause: error });
+  const codes = networkCodes(error);
+  const beforeSending = codes.length > 0 && codes.every((c) => BEFORE_SENDING.has(c));
+  return new UpstreamNetworkError(endpoint, beforeSending, codes.join(', ') || (error as Error).message, { cause: error });
 }
 
 /** A counting semaphore: at most `limit` calls in flight, the rest queue in arrival order. */
@@ -89,9 +110,8 @@ class InFlightLimit {
 }
 
 /**
- * A fetch for ky backed by the undici Pool: the same keep-alive connections the reads use.
- * Failures are raised as fetch raises them (TypeError with the cause), so ky's retries and our
- * mapping see the same errors.
+ * A fetch for ky backed by the undici Pool: the same keep-alive connections the reads use. Failures
+ * are raised as fetch raises them (TypeError with the cause), so the mapping sees the same errors.
  */
 function poolFetch(pool: Pool): typeof fetch {
   return async (input, init) => {
@@ -120,27 +140,14 @@ function poolFetch(pool: Pool): typeof fetch {
   };
 }
 
-// The retry policy of the calls that are safe to repeat, for ky and the direct reads alike.
-const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-// Statuses whose Retry-After is obeyed (ky's afterStatusCodes).
-const RETRY_AFTER_STATUSES = new Set([413, 429, 503]);
-const BACKOFF_LIMIT_MS = 2_000;
-/** ky's backoff: 0.3 s, 0.6 s, 1.2 s ... up to the limit. */
-const backoffMs = (retry: number) => Math.min(BACKOFF_LIMIT_MS, 300 * 2 ** (retry - 1));
-/** A 2xx answer's status and body. */
-interface Answer {
-  status: number;
-  text: string;
-}
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
 
 /**
- * One GET over the pool with a bound on the whole attempt. A read is the hot path of the gateway:
- * ky builds a WHATWG Request, Response and AbortController around every call, which costs ~190 µs of
- * CPU per call against ~55 µs for the pool's own request (measured; see the README's benchmark).
- * Throws UpstreamHttpError, UpstreamTimeoutError, or a network failure shaped as fetch raises it.
+ * One GET over the pool with a bound on the attempt. Reads are the gateway's hot path: ky builds a
+ * WHATWG Request, Response and AbortController around every call, ~190 µs of CPU per call against
+ * ~55 µs for the pool's own request (see the README's benchmark). Same headers and retry policy as ky's path.
  */
-async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
+async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
@@ -149,7 +156,7 @@ async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Re
     if (res.statusCode < 200 || res.statusCode > 299) {
       throw new UpstreamHttpError(endpoint, res.statusCode, retryAfterSeconds(headerValue(res.headers['retry-after'])));
     }
-    return { status: res.statusCode, text };
+    return text;
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (controller.signal.aborted) throw new UpstreamTimeoutError(endpoint, timeoutMs, { cause: error });
@@ -159,27 +166,15 @@ async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Re
   }
 }
 
-/** Turns whatever ky or fetch threw into the upstream error family, keeping the original as `cause`. */
-function toUpstreamError(endpoint: Endpoint, error: unknown, timeoutMs: number): UpstreamError {
-  if (error instanceof UpstreamError) return error;
-  if (error instanceof HTTPError) {
-    return new UpstreamHttpError(endpoint, error.response.status, retryAfterSeconds(error.response.headers.get('retry-after')), { cause: error });
-  }
-  if (error instanceof TimeoutError) return new UpstreamTimeoutError(endpoint, timeoutMs, { cause: error });
-  const codes = networkCodes(error);
-  const beforeSending = codes.length > 0 && codes.every((c) => BEFORE_SENDING.has(c));
-  return new UpstreamNetworkError(endpoint, beforeSending, codes.join(', ') || (error as Error).message, { cause: error });
-}
-
 /**
- * The one HTTP client of the stamp API: auth, identification, timeout and the retry policy.
- * Changes go through ky; reads (GET validate, the hot path) go straight to the same undici Pool with
- * the same headers, timeout and retry policy, without ky's per-call WHATWG objects.
+ * The one HTTP client of the stamp API: auth, identification, timeouts, the quota and the breaker,
+ * and one retry policy (retry-policy.ts) for every call. Changes are sent with ky; reads (GET validate,
+ * the hot path) go straight to the same undici Pool with the same headers.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const limit = new InFlightLimit(options.maxInFlight ?? 32);
-  const retryLimit = options.retryLimit ?? 2;
-  const guard = options.guard;
+  const { quota, breaker } = options;
+  const retryLimit = options.retryLimit ?? RETRY_POLICY.limit;
   const pool = new Pool(new URL(options.baseUrl).origin, { connections: options.maxInFlight ?? 32, keepAliveTimeout: 30_000 });
   const basePath = new URL(options.baseUrl).pathname.replace(/\/?$/, '/');
   const headers = {
@@ -188,25 +183,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     'accept-language': 'en',
     accept: 'application/json',
   };
-  const http: KyInstance = ky.create({
-    prefixUrl: options.baseUrl,
-    timeout: options.timeoutMs,
-    headers,
-    // ky retries PUT and DELETE by default; create, add, remove and redeem must never be repeated blindly.
-    retry: 0,
-    hooks: {
-      beforeRetry: [
-        ({ error }) => {
-          // A retry spends quota: within the retry budget and a free slot only.
-          if (guard && !guard.allowRetry()) throw error;
-        },
-      ],
-    },
-    fetch: poolFetch(pool),
-  });
+  // Retries are ours (retry-policy.ts), for reads and changes alike: ky only sends.
+  const http: KyInstance = ky.create({ prefixUrl: options.baseUrl, headers, retry: 0, fetch: poolFetch(pool) });
 
-  /** A change through ky; retried only when the endpoint is safe to repeat. */
-  async function send(endpoint: Endpoint, call: CallOptions, timeout: number, onRetry: () => void): Promise<Answer> {
+  /** One attempt of a change through ky. */
+  async function sendOnce(endpoint: Endpoint, call: CallOptions, timeout: number): Promise<string> {
     const def = ENDPOINTS[endpoint];
     const response = await http(def.path, {
       timeout,
@@ -215,39 +196,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       json: call.json,
       // Never `headers: undefined`: ky then drops the instance's headers (auth, User-Agent).
       ...(call.requestId ? { headers: { 'x-request-id': call.requestId } } : {}),
-      retry: def.retrySafe ? { limit: retryLimit, methods: [def.method], statusCodes: RETRY_STATUSES, backoffLimit: BACKOFF_LIMIT_MS } : 0,
-      hooks: { beforeRetry: [onRetry] },
     });
-    return { status: response.status, text: await response.text() };
-  }
-
-  /** A read over the pool, with ky's retry policy: statuses, backoff, Retry-After, no retry after a timeout. */
-  async function read(endpoint: Endpoint, call: CallOptions, until: number, onRetry: () => void): Promise<Answer> {
-    const query = new URLSearchParams(call.searchParams as Record<string, string>).toString();
-    const path = `${basePath}${ENDPOINTS[endpoint].path}${query ? `?${query}` : ''}`;
-    const sent = call.requestId ? { ...headers, 'x-request-id': call.requestId } : headers;
-    for (let retry = 1; ; retry++) {
-      const timeout = Math.max(1, Math.min(options.timeoutMs, until - Date.now()));
-      try {
-        return await getOnce(pool, endpoint, path, sent, timeout);
-      } catch (error) {
-        const retryable = error instanceof UpstreamHttpError ? RETRY_STATUSES.includes(error.status) : !(error instanceof UpstreamTimeoutError);
-        if (!retryable || retry > retryLimit) throw error;
-        const wait =
-          error instanceof UpstreamHttpError && error.retryAfter !== undefined && RETRY_AFTER_STATUSES.has(error.status)
-            ? error.retryAfter * 1000
-            : backoffMs(retry);
-        // Neither past the caller's deadline nor beyond the retry budget and the quota.
-        if (Date.now() + wait >= until || (guard && !guard.allowRetry())) throw error;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        onRetry();
-      }
-    }
+    return response.text();
   }
 
   return {
     call(endpoint, call) {
       const until = call.deadline ?? Date.now() + options.timeoutMs * (retryLimit + 1);
+      const def = ENDPOINTS[endpoint];
+      const readPath =
+        def.method === 'get'
+          ? `${basePath}${def.path}${call.searchParams ? `?${new URLSearchParams(call.searchParams as Record<string, string>)}` : ''}`
+          : '';
+      const readHeaders = call.requestId ? { ...headers, 'x-request-id': call.requestId } : headers;
       return limit.run(async () => {
         const started = performance.now();
         let attempts = 1;
@@ -257,27 +218,47 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           call.onDone?.(record);
           options.onCall?.({ ...record, requestId: call.requestId });
         };
-        const onRetry = () => void attempts++;
+        const attempt = async () => {
+          // What is left of the request's deadline bounds each attempt, never more than the timeout.
+          const timeout = Math.max(1, Math.min(options.timeoutMs, until - Date.now()));
+          let text: string;
+          try {
+            text = def.method === 'get' ? await getOnce(pool, endpoint, readPath, readHeaders, timeout) : await sendOnce(endpoint, call, timeout);
+          } catch (error) {
+            const mapped = toUpstreamError(endpoint, error, timeout);
+            status = mapped instanceof UpstreamHttpError ? mapped.status : undefined;
+            throw mapped;
+          }
+          status = 200;
+          return unwrapEnvelope(endpoint, text);
+        };
         try {
-          if (guard) await guard.acquire(endpoint, until);
-          const answer =
-            ENDPOINTS[endpoint].method === 'get'
-              ? await read(endpoint, call, until, onRetry)
-              : // What is left of the request's deadline bounds this call, never more than the timeout.
-                await send(endpoint, call, Math.max(1, Math.min(options.timeoutMs, until - Date.now())), onRetry);
-          status = answer.status;
-          const result = unwrapEnvelope(endpoint, answer.text);
-          guard?.record(null);
+          breaker?.admit(endpoint);
+          try {
+            await quota?.acquire(endpoint, until);
+          } catch (error) {
+            breaker?.release();
+            throw error;
+          }
+          const result = await withRetries(attempt, {
+            retrySafe: def.retrySafe,
+            limit: retryLimit,
+            until,
+            allowRetry: () => quota?.allowRetry() ?? true,
+            onAttemptFailed: (error) => quota?.record(error),
+            onRetry: () => void attempts++,
+          });
+          breaker?.record(null);
           done({ code: 0 });
           return result;
         } catch (error) {
           const mapped = toUpstreamError(endpoint, error, options.timeoutMs);
-          if (mapped instanceof UpstreamHttpError) status = mapped.status;
-          if (!(mapped instanceof UpstreamShedError)) guard?.record(mapped);
+          if (!(mapped instanceof UpstreamShedError)) breaker?.record(mapped);
           done({ error: mapped.name, ...(mapped instanceof UpstreamRejectedError ? { code: mapped.code } : {}) });
           throw mapped;
         }
       });
     },
+    close: () => pool.close(),
   };
 }

@@ -9,13 +9,25 @@ export type Outcome = 'NOT_APPLIED' | 'UNKNOWN';
 
 /** The family of failures talking to the stamp API. Messages never contain the API key. */
 export abstract class UpstreamError extends Error {
-  abstract readonly outcome: Outcome;
+  /** What this attempt alone says about the change. */
+  protected abstract readonly ownOutcome: Outcome;
+  /**
+   * An earlier attempt of the same call may have reached the stamp API and applied it (a retried
+   * update whose first attempt timed out): then no later refusal can make the outcome certain.
+   */
+  earlierAttemptMayHaveApplied = false;
+
   constructor(
     readonly endpoint: Endpoint,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /** The outcome of the whole call: that of its most uncertain attempt. */
+  get outcome(): Outcome {
+    return this.earlierAttemptMayHaveApplied ? 'UNKNOWN' : this.ownOutcome;
   }
 }
 
@@ -31,7 +43,7 @@ export class UpstreamHttpError extends UpstreamError {
   ) {
     super(endpoint, `The stamp API answered ${endpoint} with HTTP ${status}`, options);
   }
-  get outcome(): Outcome {
+  protected get ownOutcome(): Outcome {
     // A 4xx (including 429) means the request was refused; a 5xx may come after the change was made.
     return this.status < 500 ? 'NOT_APPLIED' : 'UNKNOWN';
   }
@@ -40,7 +52,7 @@ export class UpstreamHttpError extends UpstreamError {
 /** No answer within the time allowed. The request may have been processed. */
 export class UpstreamTimeoutError extends UpstreamError {
   override name = 'UpstreamTimeoutError' as const;
-  readonly outcome = 'UNKNOWN';
+  protected readonly ownOutcome = 'UNKNOWN';
   constructor(endpoint: Endpoint, readonly timeoutMs: number, options?: { cause?: unknown }) {
     super(endpoint, `The stamp API did not answer ${endpoint} within ${timeoutMs} ms`, options);
   }
@@ -57,7 +69,7 @@ export class UpstreamNetworkError extends UpstreamError {
   ) {
     super(endpoint, `The connection to the stamp API failed during ${endpoint} (${reason})`, options);
   }
-  get outcome(): Outcome {
+  protected get ownOutcome(): Outcome {
     return this.beforeSending ? 'NOT_APPLIED' : 'UNKNOWN';
   }
 }
@@ -65,17 +77,37 @@ export class UpstreamNetworkError extends UpstreamError {
 /** A 2xx answer that breaks the contract: not JSON, not an envelope, or a result of the wrong shape. */
 export class UpstreamBadResponseError extends UpstreamError {
   override name = 'UpstreamBadResponseError' as const;
-  readonly outcome = 'UNKNOWN';
+  protected readonly ownOutcome = 'UNKNOWN';
   constructor(endpoint: Endpoint, readonly detail: string, options?: { cause?: unknown }) {
     super(endpoint, `The stamp API sent an unusable answer to ${endpoint}: ${detail}`, options);
   }
 }
 
-/** The upstream refused the call with `code != 0`: nothing was changed. */
+/** The upstream refused the call with `code != 0`: this attempt changed nothing. */
 export class UpstreamRejectedError extends UpstreamError {
   override name = 'UpstreamRejectedError' as const;
-  readonly outcome = 'NOT_APPLIED';
+  protected readonly ownOutcome = 'NOT_APPLIED';
   constructor(endpoint: Endpoint, readonly code: number, readonly upstreamMessage: string) {
     super(endpoint, `The stamp API refused ${endpoint} (code ${code}): ${upstreamMessage}`);
+  }
+}
+
+/** The gateway refused to send: the quota, the breaker or the deadline says no. Nothing reached the upstream. */
+export class UpstreamShedError extends UpstreamError {
+  override name = 'UpstreamShedError' as const;
+  protected readonly ownOutcome = 'NOT_APPLIED';
+  constructor(
+    endpoint: Endpoint,
+    readonly reason: 'quota' | 'breaker' | 'deadline',
+    readonly retryAfter: number,
+  ) {
+    super(
+      endpoint,
+      reason === 'quota'
+        ? `The stamp API quota is used up for now; ${endpoint} was not sent`
+        : reason === 'breaker'
+          ? `The stamp API is failing; ${endpoint} was not sent (circuit open)`
+          : `No time left in this request's deadline; ${endpoint} was not sent`,
+    );
   }
 }

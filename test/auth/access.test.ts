@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Scope, Authenticator, SCOPES } from '../../src/auth/callers.js';
+import { type Scope, Authenticator, SCOPES } from '../../src/auth/authentication.js';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { type GraphQLResponse, startGateway, type TestGateway } from '../helpers/gateway.js';
 

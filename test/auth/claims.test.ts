@@ -1,6 +1,6 @@
 import { exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Authenticator } from '../../src/auth/callers.js';
+import { Authenticator } from '../../src/auth/authentication.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startSandbox } from '../helpers/sandbox.js';
 import type { Sandbox } from '../../src/sandbox/server.js';

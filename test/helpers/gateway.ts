@@ -3,13 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import type { Authenticator } from '../../src/auth/callers.js';
 import type { Logger } from 'pino';
-import { createGateway, type ResilienceOptions, type SecurityOptions } from '../../src/gateway.js';
+import { buildParts } from '../../src/app.js';
+import { Authenticator } from '../../src/auth/authentication.js';
+import { loadConfig, type MutationLimits, type ResilienceOptions, type SecurityOptions, type UpstreamOptions } from '../../src/config.js';
+import { createGateway } from '../../src/gateway.js';
 import { GatewayStore } from '../../src/store/store.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
-import type { UpstreamClientOptions } from '../../src/upstream/client.js';
 import { startSandbox, TEST_USER_AGENT } from './sandbox.js';
+
+const LOCAL_ADMIN = await Authenticator.create({ mode: 'local-admin' });
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -30,34 +33,33 @@ export async function startGateway(
   options: {
     sandbox?: Sandbox;
     sandboxOptions?: SandboxOptions;
-    upstream?: Partial<UpstreamClientOptions>;
+    upstream?: Partial<UpstreamOptions>;
     store?: GatewayStore;
+    /** Who may call; default: every request is the local administrator (sandbox without callers). */
     auth?: Authenticator;
-    security?: Partial<SecurityOptions>;
+    security?: Partial<SecurityOptions> & { mutations?: MutationLimits };
     resilience?: Partial<ResilienceOptions>;
     logger?: Logger;
   } = {},
 ): Promise<TestGateway> {
   const sandbox = options.sandbox ?? (await startSandbox(options.sandboxOptions));
   const store = options.store ?? (await GatewayStore.open({}));
-  const yoga = createGateway({
-    store,
-    auth: options.auth,
-    security: options.security,
-    logger: options.logger,
-    // Tests count upstream calls exactly: no cache, and quota and breaker out of the way unless a test
-    // is about them.
-    resilience: { cacheTtlMs: 0, ratePerMinute: 1e6, ratePerHour: 1e7, breakerThreshold: 1e6, ...options.resilience },
-    upstream: {
-      baseUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      timeoutMs: 2_000,
-      userAgent: TEST_USER_AGENT,
-      maxInFlight: 16,
-      ...options.upstream,
+  // The defaults are the configuration's own; a test changes only what it is about.
+  const defaults = loadConfig({});
+  const { mutations, ...security } = options.security ?? {};
+  const parts = buildParts(
+    {
+      production: false,
+      security: { ...defaults.security, ...security },
+      limits: { ...defaults.limits, ...mutations },
+      // Tests count upstream calls exactly: no cache, and quota and breaker out of the way unless a
+      // test is about them.
+      resilience: { ...defaults.resilience, cacheTtlMs: 0, ratePerMinute: 1e6, ratePerHour: 1e7, breakerThreshold: 1e6, ...options.resilience },
+      upstream: { ...defaults.upstream, url: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2_000, userAgent: TEST_USER_AGENT, maxInFlight: 16, ...options.upstream },
     },
-    logging: false,
-  });
+    { store, auth: options.auth ?? LOCAL_ADMIN, logger: options.logger },
+  );
+  const yoga = createGateway(parts);
   const server: Server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -76,6 +78,7 @@ export async function startGateway(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await parts.stamps.client.close();
       if (!options.sandbox) await sandbox.close();
       if (!options.store) await store.close();
     },

@@ -68,7 +68,7 @@ describe('the error table', () => {
     const stampIdx = freshStamp();
     // A 2xx HTML page, as a captive proxy or a maintenance page in front of the API would send.
     const html = await startHtmlUpstream();
-    const gw2 = await startGateway({ sandbox: gw.sandbox, upstream: { baseUrl: html.url } });
+    const gw2 = await startGateway({ sandbox: gw.sandbox, upstream: { url: html.url } });
     try {
       const error = onlyError(await gw2.request(AddOne, { input: { stampIdx } }));
       expect(error.extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', outcome: 'UNKNOWN' });
@@ -81,7 +81,7 @@ describe('the error table', () => {
 
   it('maps a refused connection to UPSTREAM_UNAVAILABLE with outcome NOT_APPLIED', async () => {
     const port = await closedPort();
-    const down = await startGateway({ sandbox: gw.sandbox, upstream: { baseUrl: `http://127.0.0.1:${port}` } });
+    const down = await startGateway({ sandbox: gw.sandbox, upstream: { url: `http://127.0.0.1:${port}` } });
     try {
       const error = onlyError(await down.request(AddOne, { input: { stampIdx: 1000 } }));
       expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcome: 'NOT_APPLIED' });

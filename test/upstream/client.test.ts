@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { createUpstreamClient, type UpstreamCallRecord } from '../../src/upstream/client.js';
 import type { Endpoint } from '../../src/upstream/endpoints.js';
-import { UpstreamGuard } from '../../src/upstream/guard.js';
-import { StampApi } from '../../src/upstream/stamps.js';
+import { CircuitBreaker } from '../../src/upstream/breaker.js';
+import { Quota } from '../../src/upstream/quota.js';
+import { StampApi } from '../../src/upstream/stamp-api.js';
 import { startSandbox, TEST_USER_AGENT } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
@@ -55,8 +56,9 @@ describe('the upstream client', () => {
       sandbox.faults.clear();
       // An outage: every call answers 503 (Retry-After: 0, so the test does not wait out backoffs).
       sandbox.faults.add({ endpoint, action: { type: 'status', status: 503, retryAfter: 0 }, times: 'always' });
-      const guard = new UpstreamGuard({ perMinute: 10_000, perHour: 100_000, breakerThreshold: 1_000 });
-      const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT, guard });
+      const quota = new Quota({ perMinute: 10_000, perHour: 100_000 });
+      const breaker = new CircuitBreaker({ threshold: 1_000 });
+      const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT, quota, breaker });
       const attempts: number[] = [];
       for (let i = 0; i < 8; i++) {
         const options = endpoint === 'validate' ? { searchParams: { stampIdx: 1000 } } : { json: { stampIdx: 1000, memo: 'x' } };

@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Authenticator } from './auth/authentication.js';
+import { SlidingWindowLimiter } from './auth/mutation-limits.js';
+import type { Config } from './config.js';
+import type { GatewayParts } from './gateway.js';
+import { yogaLogger } from './logger.js';
+import { GatewayMetrics } from './plugins/use-metrics.js';
+import { createSandbox, DEFAULT_SANDBOX_API_KEY, type Sandbox } from './sandbox/server.js';
+import { StampLocks } from './stamps/locks.js';
+import { recoverReissues } from './stamps/redeem-and-reissue.js';
+import { StampCache } from './stamps/stamp-cache.js';
+import { GatewayStore } from './store/store.js';
+import { CircuitBreaker } from './upstream/breaker.js';
+import { createUpstreamClient } from './upstream/client.js';
+import { Quota } from './upstream/quota.js';
+import { StampApi } from './upstream/stamp-api.js';
+
+export type PartsConfig = Pick<Config, 'upstream' | 'security' | 'limits' | 'resilience' | 'production'>;
+
+/** Builds the gateway's parts once: one quota, breaker, cache, metrics and stamp API client for every request. */
+export function buildParts(
+  config: PartsConfig,
+  deps: { store: GatewayStore; auth: Authenticator; logger?: Logger; readyChecks?: Record<string, () => Promise<void>> },
+): GatewayParts {
+  const { upstream, resilience, security, limits } = config;
+  const quota = new Quota({ perMinute: resilience.ratePerMinute, perHour: resilience.ratePerHour, maxQueueWaitMs: resilience.maxQueueWaitMs });
+  const breaker = new CircuitBreaker({ threshold: resilience.breakerThreshold, cooldownMs: resilience.breakerCooldownMs });
+  const cache = new StampCache(resilience.cacheTtlMs);
+  const metrics = new GatewayMetrics(quota, breaker, cache);
+  const { logger } = deps;
+  const client = createUpstreamClient({
+    baseUrl: upstream.url,
+    apiKey: upstream.apiKey,
+    timeoutMs: upstream.timeoutMs,
+    userAgent: upstream.userAgent,
+    maxInFlight: upstream.maxInFlight,
+    retryLimit: upstream.retries,
+    quota,
+    breaker,
+    onCall: (record) => {
+      metrics.recordUpstream(record);
+      logger?.info(record, 'stamp api call');
+    },
+  });
+  return {
+    security,
+    auth: deps.auth,
+    metrics,
+    logger,
+    yogaLogger: logger && yogaLogger(logger, config.production),
+    stamps: {
+      client,
+      store: deps.store,
+      cache,
+      locks: new StampLocks(deps.store),
+      limiter: new SlidingWindowLimiter(),
+      limits,
+      deadlineMs: resilience.deadlineMs,
+      // A mutation makes at most a few calls, each bounded by the timeout (and two retries for safe ones).
+      leaseMs: upstream.timeoutMs * 6 + 5_000,
+    },
+    readyChecks: {
+      database: () => deps.store.ping(),
+      upstream: async () => {
+        if (breaker.state === 'open') throw new Error('the circuit breaker on the stamp API is open');
+      },
+      ...deps.readyChecks,
+    },
+  };
+}
+
+/** Starts the embedded sandbox on its preferred port, or on a free one when that is taken. */
+async function startEmbeddedSandbox(config: Config, log: Logger): Promise<Sandbox> {
+  const options = { host: '127.0.0.1', dataDir: join(config.dataDir, 'sandbox'), apiKeys: [{ key: DEFAULT_SANDBOX_API_KEY, plan: 'premium' as const }] };
+  const sandbox = await createSandbox({ ...options, port: config.sandboxPort }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    log.warn(`port ${config.sandboxPort} is taken; the sandbox takes a free one`);
+    return createSandbox({ ...options, port: 0 });
+  });
+  log.info({ sandboxUrl: sandbox.url }, `sandbox mode: no STAMP_API_KEY, so the embedded stamp API sandbox serves at ${sandbox.url} (state in ${options.dataDir})`);
+  return sandbox;
+}
+
+export interface App {
+  parts: GatewayParts;
+  sandbox: Sandbox | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Start-up: the embedded sandbox (sandbox mode), the state store, the callers, the parts; then the
+ * sweep of expired idempotency keys and the recovery of what a stopped gateway left behind.
+ */
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  let upstream = config.upstream;
+  let sandbox: Sandbox | undefined;
+  if (config.mode === 'sandbox') {
+    sandbox = await startEmbeddedSandbox(config, log);
+    upstream = { ...upstream, url: sandbox.url, apiKey: sandbox.apiKey };
+  } else {
+    log.info({ upstreamUrl: upstream.url }, `upstream mode: calling the stamp API at ${upstream.url}`);
+  }
+  const auth = await Authenticator.create(config.auth);
+  if (config.auth.mode === 'off') log.warn('GATEWAY_AUTH=off: every request acts as an administrator. Never expose this gateway.');
+  if (config.auth.mode === 'local-admin') {
+    log.warn('NO CALLERS CONFIGURED: sandbox mode, so requests without a token act as a LOCAL ADMINISTRATOR. Configure GATEWAY_API_KEYS_FILE or JWT_* before exposing this gateway.');
+  }
+  const store = await GatewayStore.open({ databaseUrl: config.database.url, schema: config.database.schema, dataDir: config.dataDir });
+  log.info(store.engine === 'postgres' ? 'gateway state in PostgreSQL (DATABASE_URL)' : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`);
+
+  const embedded = sandbox;
+  const parts = buildParts(
+    { ...config, upstream },
+    {
+      store,
+      auth,
+      logger: log,
+      readyChecks: embedded
+        ? {
+            sandbox: async () => {
+              const res = await fetch(`${embedded.url}/health`);
+              if (!res.ok) throw new Error(`the embedded sandbox answered ${res.status}`);
+            },
+          }
+        : {},
+    },
+  );
+
+  // Idempotency keys live 24 h; a key never reused would otherwise stay forever.
+  const sweepKeys = () =>
+    store.deleteExpiredKeys().then(
+      (n) => n && log.info({ deleted: n }, 'expired idempotency keys removed'),
+      (error: Error) => log.warn({ error: error.message }, 'could not remove expired idempotency keys'),
+    );
+  await sweepKeys();
+  const sweep = setInterval(() => void sweepKeys(), 3_600_000);
+  sweep.unref();
+  // Recovery calls the stamp API through the same client as every request: quota, breaker, metrics.
+  const recovered = await recoverReissues(store, new StampApi(parts.stamps.client, 'start-up-recovery'), parts.stamps.leaseMs);
+  if (recovered.parked || recovered.finished) {
+    log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');
+  }
+  return {
+    parts,
+    sandbox,
+    async close() {
+      clearInterval(sweep);
+      await Promise.all([store.close(), sandbox?.close(), parts.stamps.client.close()]);
+    },
+  };
+}

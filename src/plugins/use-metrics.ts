@@ -1,0 +1,145 @@
+import { type DefinitionNode, Kind, type OperationDefinitionNode } from 'graphql';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../builder.js';
+import type { StampCache } from '../stamps/stamp-cache.js';
+import type { CircuitBreaker } from '../upstream/breaker.js';
+import type { UpstreamCallRecord } from '../upstream/client.js';
+import type { Quota } from '../upstream/quota.js';
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/**
+ * The operation names metrics are labelled with: a bounded set, so no client can grow the registry.
+ * Names of persisted operations are always known; other well-formed names get a label of their own
+ * first come, first served, up to `limit`; everything else is counted as `other`.
+ */
+export class OperationNames {
+  private readonly known = new Set<string>();
+  private admitted = 0;
+
+  constructor(
+    preset: Iterable<string> = [],
+    private readonly limit = 100,
+  ) {
+    for (const name of preset) if (OPERATION_NAME.test(name)) this.known.add(name);
+  }
+
+  label(name: string | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.known.has(name)) return name;
+    if (this.admitted < this.limit && OPERATION_NAME.test(name)) {
+      this.admitted++;
+      this.known.add(name);
+      return name;
+    }
+    return 'other';
+  }
+}
+
+/** The gateway's Prometheus metrics, in a registry of its own. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by name, type and outcome (ok, or the first error code)',
+    labelNames: ['operation', 'type', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly operationSeconds = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation duration',
+    labelNames: ['type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly upstreamCalls = new Counter({
+    name: 'stamp_api_calls_total',
+    help: 'Calls to the stamp API by endpoint, HTTP status and envelope code',
+    labelNames: ['endpoint', 'status', 'code'],
+    registers: [this.registry],
+  });
+  readonly upstreamSeconds = new Histogram({
+    name: 'stamp_api_call_duration_seconds',
+    help: 'Stamp API call duration, retries included',
+    labelNames: ['endpoint'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(quota: Quota, breaker: CircuitBreaker, cache: StampCache) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'stamp_cache_hits',
+      help: 'Stamp reads answered by the cache or a shared in-flight call',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.hits);
+      },
+    });
+    new Gauge({
+      name: 'stamp_cache_misses',
+      help: 'Stamp reads that went to the stamp API',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.misses);
+      },
+    });
+    new Gauge({
+      name: 'stamp_api_quota',
+      help: 'Stamp API quota used and left, per window',
+      labelNames: ['window', 'kind'],
+      registers: [this.registry],
+      collect() {
+        const q = quota.usage();
+        this.set({ window: 'minute', kind: 'used' }, q.minuteUsed);
+        this.set({ window: 'minute', kind: 'left' }, q.minuteLeft);
+        this.set({ window: 'hour', kind: 'used' }, q.hourUsed);
+        this.set({ window: 'hour', kind: 'left' }, q.hourLeft);
+      },
+    });
+    new Gauge({
+      name: 'stamp_api_breaker_state',
+      help: 'Circuit breaker on the stamp API: 0 closed, 1 half-open, 2 open',
+      registers: [this.registry],
+      collect() {
+        this.set({ closed: 0, 'half-open': 1, open: 2 }[breaker.state]);
+      },
+    });
+  }
+
+  recordUpstream(record: UpstreamCallRecord): void {
+    this.upstreamCalls.inc({ endpoint: record.endpoint, status: String(record.status ?? 'none'), code: String(record.code ?? 'none') });
+    this.upstreamSeconds.observe({ endpoint: record.endpoint }, record.durationMs / 1000);
+  }
+}
+
+/** The operation being executed: the one named, or the only one. */
+export function operationType(args: { document: { definitions: readonly DefinitionNode[] }; operationName?: string | null }): OperationDefinitionNode | undefined {
+  return args.document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+  );
+}
+
+/** Prometheus metrics: `/metrics`, and per GraphQL operation its count by name, type and outcome, and its duration. */
+export function useMetrics(metrics: GatewayMetrics, operationNames: OperationNames): Plugin<GatewayContext> {
+  return {
+    async onRequest({ url, endResponse }) {
+      if (url.pathname === '/metrics') {
+        endResponse(new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
+      }
+    },
+    onExecute({ args }) {
+      const started = performance.now();
+      const definition = operationType(args);
+      const type = definition?.operation ?? 'query';
+      return {
+        onExecuteDone({ result }) {
+          const errors = 'errors' in result ? (result.errors ?? []) : [];
+          const operation = args.operationName ?? definition?.name?.value ?? 'anonymous';
+          metrics.operations.inc({ operation: operationNames.label(operation), type, outcome: String(errors[0]?.extensions?.code ?? (errors.length ? 'INTERNAL_SERVER_ERROR' : 'ok')) });
+          metrics.operationSeconds.observe({ type }, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { canSee, hiddenStamp, isCustomer } from '../auth/visibility.js';
+import { errors, GatewayError } from '../errors.js';
+import { UpstreamError, UpstreamRejectedError } from '../upstream/errors.js';
+import type { Stamp } from '../upstream/mapping.js';
+import type { StampApi } from '../upstream/stamp-api.js';
+import type { StampSession } from './session.js';
+
+/** Reads one stamp from the stamp API; its refusal is STAMP_UNAVAILABLE with the reason it gave. */
+export async function fetchStamp(api: StampApi, stampIdx: number, details: Record<string, unknown> = {}): Promise<Stamp> {
+  try {
+    return await api.validate(stampIdx);
+  } catch (error) {
+    if (error instanceof UpstreamRejectedError) throw errors.stampUnavailable(stampIdx, error.upstreamMessage, details);
+    throw error;
+  }
+}
+
+/** One stamp as this caller may see it, through the shared cache; a customer sees only its own. */
+async function readVisible(s: StampSession, stampIdx: number): Promise<Stamp> {
+  const read = () => s.deps.cache.read(stampIdx, () => fetchStamp(s.api, stampIdx));
+  if (!isCustomer(s.caller)) return read();
+  let stamp: Stamp;
+  try {
+    stamp = await read();
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'STAMP_UNAVAILABLE') throw hiddenStamp(stampIdx);
+    throw error;
+  }
+  if (!canSee(s.caller, stamp)) throw hiddenStamp(stampIdx);
+  return stamp;
+}
+
+/** The batch function of the request's loader: same order and length as the ids, one Error per failed id. */
+export function loadStamps(s: StampSession, idxs: readonly number[]): Promise<Array<Stamp | Error>> {
+  return Promise.all(
+    idxs.map((idx) =>
+      readVisible(s, idx).catch((error: unknown) =>
+        error instanceof UpstreamError ? errors.upstream(error, { mutation: false }) : (error as Error),
+      ),
+    ),
+  );
+}
+
+/** A stamp, or null when the stamp API does not show it (any other failure is thrown). */
+export async function readStampOrNull(s: StampSession, stampIdx: number): Promise<Stamp | null> {
+  try {
+    return await s.loader.load(stampIdx);
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'STAMP_UNAVAILABLE') return null;
+    throw error;
+  }
+}
+
+export interface Validation {
+  stampIdx: number;
+  valid: boolean;
+  reason: string | null;
+  stamp: Stamp | null;
+}
+
+/** Whether a stamp can be used now: an unusable stamp is an answer, not an error. */
+export async function validateStamp(s: StampSession, stampIdx: number): Promise<Validation> {
+  try {
+    return { stampIdx, valid: true, reason: null, stamp: await s.loader.load(stampIdx) };
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.code !== 'STAMP_UNAVAILABLE') throw error;
+    return { stampIdx, valid: false, reason: String(error.details.reason ?? error.message), stamp: null };
+  }
+}

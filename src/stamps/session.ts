@@ -1,0 +1,55 @@
+import DataLoader from 'dataloader';
+import type { Caller } from '../auth/authentication.js';
+import type { SlidingWindowLimiter } from '../auth/mutation-limits.js';
+import type { MutationLimits } from '../config.js';
+import type { GatewayStore } from '../store/store.js';
+import type { UpstreamClient } from '../upstream/client.js';
+import type { Stamp } from '../upstream/mapping.js';
+import { StampApi } from '../upstream/stamp-api.js';
+import type { StampLocks } from './locks.js';
+import { loadStamps } from './read.js';
+import type { StampCache } from './stamp-cache.js';
+
+/** What the stamp domain needs, built once at start-up and shared by every request. */
+export interface StampDeps {
+  client: UpstreamClient;
+  store: GatewayStore;
+  cache: StampCache;
+  locks: StampLocks;
+  limiter: SlidingWindowLimiter;
+  limits: MutationLimits;
+  /** How long one request may take in all; upstream calls get what is left. */
+  deadlineMs: number;
+  /** How long a running mutation holds its idempotency key before it counts as abandoned. */
+  leaseMs: number;
+}
+
+/**
+ * The stamp domain for one request: who calls, the request id that travels upstream, the calls made
+ * (for the history), and reads batched and de-duplicated within the request.
+ */
+export class StampSession {
+  readonly api: StampApi;
+  private stampLoader?: DataLoader<number, Stamp>;
+
+  constructor(
+    readonly deps: StampDeps,
+    readonly caller: Caller,
+    readonly requestId: string,
+  ) {
+    this.api = new StampApi(deps.client, requestId, Date.now() + deps.deadlineMs);
+  }
+
+  /** Reads of stamps within this request: one upstream call per distinct stamp, a failed id failing alone. */
+  get loader(): DataLoader<number, Stamp> {
+    // Same order and length as the keys; one Error per failed key, never a failed batch.
+    this.stampLoader ??= new DataLoader((idxs) => loadStamps(this, idxs), { maxBatchSize: 100 });
+    return this.stampLoader;
+  }
+
+  /** Forgets everything read about a stamp (this request's loader and the shared cache): it changed, or may have. */
+  forget(stampIdx: number): void {
+    this.stampLoader?.clear(stampIdx);
+    this.deps.cache.invalidate(stampIdx);
+  }
+}
