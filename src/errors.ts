@@ -188,23 +188,26 @@ export function toGraphQLError(error: GatewayError, options: Pick<GraphQLErrorOp
   return new GraphQLError(error.message, { ...options, originalError: undefined, extensions: { code: error.code, ...error.details } });
 }
 
-/** A GraphQL error with a code from the table, for graphql-js and yoga glue (document and request errors). */
-export function withCode(error: GraphQLError, code: ErrorCode, extra: Record<string, unknown> = {}): GraphQLError {
+/**
+ * A GraphQL error with a code from the table, for graphql-js and yoga glue (document and request
+ * errors): its message and location kept, its extensions replaced when `replace` is given.
+ */
+export function withCode(error: GraphQLError, code: ErrorCode, extra: Record<string, unknown> = {}, replace?: Record<string, unknown>): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, ...extra, code },
+    extensions: { ...(replace ?? error.extensions), ...extra, code },
   });
 }
 
 /**
- * A scalar's refusal of a value (graphql-js glue): graphql-js keeps a GraphQLError's message as it is
- * and reports it with the variable or argument it came from.
+ * A scalar's refusal of a value. A plain error on purpose: graphql-js then reports it with where the
+ * value stands (the literal's node, or the variable), which plugins/input-issues.ts turns into an issue.
  */
-export function scalarError(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+export class InvalidValueError extends Error {
+  override name = 'InvalidValueError' as const;
 }
 
 /** A refused HTTP request answered before GraphQL runs (body limit, protected endpoints). */

@@ -13,6 +13,7 @@ import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { type GatewayMetrics, OperationNames, useMetrics } from './plugins/use-metrics.js';
 import { useOperationLog } from './plugins/use-operation-log.js';
+import { OperationRecords } from './plugins/use-operation-records.js';
 import { RequestIds, useRequestId } from './plugins/use-request-id.js';
 import { schema } from './schema/index.js';
 import { StampSession, type StampDeps } from './stamps/session.js';
@@ -77,6 +78,7 @@ function persistedOperationNames(documents: Record<string, string> | undefined):
 export function createGateway(parts: GatewayParts): YogaServerInstance<Record<string, never>, GatewayContext> {
   const { security, auth, metrics, logger } = parts;
   const requestIds = new RequestIds();
+  const records = new OperationRecords();
   // A Map, not the parsed object: an id such as "__proto__" or "constructor" must be just an unknown id.
   const persisted = security.persistedOperations && new Map(Object.entries(security.persistedOperations));
   return createYoga<Record<string, never>, GatewayContext>({
@@ -95,7 +97,8 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
     cors: security.corsOrigins.length ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     plugins: [
       useRequestId(requestIds),
-      // First, so that the metrics and the log below see the codes the client receives.
+      records.plugin(),
+      // Before the metrics and the log, so that they see the codes the client receives.
       useErrorCodes((error) => parts.yogaLogger?.error(error)),
       useReadinessCheck({
         check: async () => {
@@ -105,8 +108,8 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
           return Response.json({ ready, ...(ready ? {} : { failed }) }, { status: ready ? 200 : 503 });
         },
       }),
-      useMetrics(metrics, new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames)),
-      ...(logger ? [useOperationLog(logger)] : []),
+      useMetrics(metrics, new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames), records),
+      ...(logger ? [useOperationLog(logger, records, (request) => requestIds.of(request))] : []),
       useBodyLimit(security.maxBodyBytes),
       // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] }),

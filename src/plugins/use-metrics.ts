@@ -1,4 +1,3 @@
-import { type DefinitionNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../builder.js';
@@ -6,6 +5,7 @@ import type { StampCache } from '../stamps/stamp-cache.js';
 import type { CircuitBreaker } from '../upstream/breaker.js';
 import type { UpstreamCallRecord } from '../upstream/client.js';
 import type { Quota } from '../upstream/quota.js';
+import { errorCodes, type OperationRecords } from './use-operation-records.js';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /**
@@ -113,33 +113,20 @@ export class GatewayMetrics {
   }
 }
 
-/** The operation being executed: the one named, or the only one. */
-export function operationType(args: { document: { definitions: readonly DefinitionNode[] }; operationName?: string | null }): OperationDefinitionNode | undefined {
-  return args.document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
-  );
-}
-
-/** Prometheus metrics: `/metrics`, and per GraphQL operation its count by name, type and outcome, and its duration. */
-export function useMetrics(metrics: GatewayMetrics, operationNames: OperationNames): Plugin<GatewayContext> {
+/** Prometheus metrics: `/metrics`, and per GraphQL request its count by operation, type and outcome, and its duration. */
+export function useMetrics(metrics: GatewayMetrics, operationNames: OperationNames, records: OperationRecords): Plugin<GatewayContext> {
   return {
     async onRequest({ url, endResponse }) {
       if (url.pathname === '/metrics') {
         endResponse(new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
       }
     },
-    onExecute({ args }) {
-      const started = performance.now();
-      const definition = operationType(args);
-      const type = definition?.operation ?? 'query';
-      return {
-        onExecuteDone({ result }) {
-          const errors = 'errors' in result ? (result.errors ?? []) : [];
-          const operation = args.operationName ?? definition?.name?.value ?? 'anonymous';
-          metrics.operations.inc({ operation: operationNames.label(operation), type, outcome: String(errors[0]?.extensions?.code ?? (errors.length ? 'INTERNAL_SERVER_ERROR' : 'ok')) });
-          metrics.operationSeconds.observe({ type }, (performance.now() - started) / 1000);
-        },
-      };
+    onResultProcess({ request, result }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const record = records.get(request);
+      const type = record.type === 'unknown' ? 'query' : record.type;
+      metrics.operations.inc({ operation: operationNames.label(record.name), type, outcome: errorCodes(result)[0] ?? 'ok' });
+      metrics.operationSeconds.observe({ type }, (performance.now() - record.started) / 1000);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../builder.js';
-import { operationType } from './use-metrics.js';
+import { errorCodes, type OperationRecords } from './use-operation-records.js';
 
 /** Longest client-chosen string written to a log line. */
 export const LOGGED_STRING_MAX = 100;
@@ -12,33 +12,28 @@ export function loggable(value: string): string {
 }
 
 /**
- * One log line per GraphQL operation: request id, caller, operation, type, duration, upstream calls
- * and error codes. Never inputs or stamps, so no secret or customer data can reach the log.
+ * One log line per GraphQL request, also one refused before execution: request id, caller, operation,
+ * type, duration, upstream calls and error codes. Never inputs or stamps, so no secret or customer
+ * data can reach the log.
  */
-export function useOperationLog(logger: Logger): Plugin<GatewayContext> {
+export function useOperationLog(logger: Logger, records: OperationRecords, requestIdOf: (request: Request) => string): Plugin<GatewayContext> {
   return {
-    onExecute({ args }) {
-      const started = performance.now();
-      const ctx = args.contextValue;
-      const definition = operationType(args);
-      return {
-        onExecuteDone({ result }) {
-          const errors = 'errors' in result ? (result.errors ?? []) : [];
-          const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          logger.info(
-            {
-              requestId: ctx.requestId,
-              caller: loggable(ctx.caller.id),
-              operation: loggable(args.operationName ?? definition?.name?.value ?? 'anonymous'),
-              type: definition?.operation ?? 'query',
-              durationMs: Math.round((performance.now() - started) * 10) / 10,
-              upstreamCalls: ctx.stamps.api.calls.length,
-              ...(codes.length ? { errors: codes } : {}),
-            },
-            'graphql operation',
-          );
+    onResultProcess({ request, result }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const record = records.get(request);
+      const codes = errorCodes(result);
+      logger.info(
+        {
+          requestId: requestIdOf(request),
+          ...(record.context ? { caller: loggable(record.context.caller.id) } : {}),
+          operation: loggable(record.name),
+          type: record.type,
+          durationMs: Math.round((performance.now() - record.started) * 10) / 10,
+          upstreamCalls: record.context?.stamps.api.calls.length ?? 0,
+          ...(codes.length ? { errors: codes } : {}),
         },
-      };
+        'graphql operation',
+      );
     },
   };
 }

@@ -1,11 +1,11 @@
-import { Kind } from 'graphql';
+import { valueFromASTUntyped } from 'graphql';
 import { builder } from '../builder.js';
 import { isCalendarDate } from '../dates.js';
-import { scalarError } from '../errors.js';
+import { InvalidValueError } from '../errors.js';
 
 function parseDate(value: unknown): string {
   if (!isCalendarDate(value)) {
-    throw scalarError(`Expected a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+    throw new InvalidValueError(`Expected a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -14,7 +14,7 @@ builder.scalarType('Date', {
   description: 'A calendar date, `YYYY-MM-DD`. Stamp validity dates are days in Asia/Seoul, as the stamp service keeps them.',
   serialize: (value) => value,
   parseValue: parseDate,
-  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+  parseLiteral: (ast) => parseDate(valueFromASTUntyped(ast)),
 });
 
 builder.scalarType('DateTime', {
@@ -22,7 +22,7 @@ builder.scalarType('DateTime', {
   serialize: (value) => value,
   parseValue: (value) => {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-      throw scalarError('Expected an ISO 8601 date-time');
+      throw new InvalidValueError('Expected an ISO 8601 date-time');
     }
     return value;
   },

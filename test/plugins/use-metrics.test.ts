@@ -48,7 +48,7 @@ describe('metric labels and log lines stay bounded, whatever operation names cli
     }
   }
 
-  it('labels at most the configured number of names and counts the rest as "other"', async () => {
+  it('labels at most the configured number of names and counts the rest as "other"', { timeout: 90_000 }, async () => {
     await sendMany('Warm', 200);
     const sizeBefore = (await (await fetch(`${gw.url}/metrics`)).text()).length;
     const heapBefore = await heapAfterGc();
