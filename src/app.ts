@@ -3,20 +3,31 @@ import type { Logger } from 'pino';
 import { Authenticator } from './auth/authentication.js';
 import { SlidingWindowLimiter } from './auth/mutation-limits.js';
 import type { Config } from './config.js';
-import type { GatewayParts } from './gateway.js';
+import { type GatewayParts, READY_CHECK_MS } from './gateway.js';
 import { yogaLogger } from './logger.js';
 import { GatewayMetrics } from './plugins/use-metrics.js';
 import { createSandbox, DEFAULT_SANDBOX_API_KEY, type Sandbox } from './sandbox/server.js';
 import { StampLocks } from './stamps/locks.js';
+import { Outbox } from './stamps/outbox.js';
+import { recoverAttempts } from './stamps/recovery.js';
 import { recoverReissues } from './stamps/redeem-and-reissue.js';
 import { StampCache } from './stamps/stamp-cache.js';
+import { DataDirError, StateError } from './store/database.js';
 import { GatewayStore } from './store/store.js';
 import { CircuitBreaker } from './upstream/breaker.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { Quota } from './upstream/quota.js';
 import { StampApi } from './upstream/stamp-api.js';
 
-export type PartsConfig = Pick<Config, 'upstream' | 'security' | 'limits' | 'resilience' | 'production'>;
+export type PartsConfig = Pick<Config, 'upstream' | 'security' | 'limits' | 'resilience' | 'production' | 'database'>;
+
+/** A start-up problem to report in one line (naming the variable to change) before exiting 1. */
+export class StartupError extends Error {
+  override name = 'StartupError' as const;
+}
+
+/** How often attempts left by other (dead) instances are looked for. */
+const ATTEMPT_SWEEP_MS = 5_000;
 
 /** Builds the gateway's parts once: one quota, breaker, cache, metrics and stamp API client for every request. */
 export function buildParts(
@@ -57,11 +68,14 @@ export function buildParts(
       limiter: new SlidingWindowLimiter(),
       limits,
       deadlineMs: resilience.deadlineMs,
-      // A mutation makes at most a few calls, each bounded by the timeout (and two retries for safe ones).
-      leaseMs: upstream.timeoutMs * 6 + 5_000,
+      // A key is held no longer than its request may run.
+      leaseMs: resilience.deadlineMs + 5_000,
+      stateTimeoutMs: config.database.timeoutMs,
+      outbox: new Outbox(logger, 10_000, config.database.timeoutMs),
+      log: logger,
     },
     readyChecks: {
-      database: () => deps.store.ping(),
+      database: () => deps.store.ping({ timeoutMs: READY_CHECK_MS }),
       upstream: async () => {
         if (breaker.state === 'open') throw new Error('the circuit breaker on the stamp API is open');
       },
@@ -72,7 +86,12 @@ export function buildParts(
 
 /** Starts the embedded sandbox on its preferred port, or on a free one when that is taken. */
 async function startEmbeddedSandbox(config: Config, log: Logger): Promise<Sandbox> {
-  const options = { host: '127.0.0.1', dataDir: join(config.dataDir, 'sandbox'), apiKeys: [{ key: DEFAULT_SANDBOX_API_KEY, plan: 'premium' as const }] };
+  const options = {
+    host: '127.0.0.1',
+    dataDir: join(config.dataDir, 'sandbox'),
+    apiKeys: [{ key: DEFAULT_SANDBOX_API_KEY, plan: 'premium' as const }],
+    log: (message: string, detail: Record<string, unknown>) => log.error({ component: 'sandbox', ...detail }, message),
+  };
   const sandbox = await createSandbox({ ...options, port: config.sandboxPort }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE') throw error;
     log.warn(`port ${config.sandboxPort} is taken; the sandbox takes a free one`);
@@ -96,7 +115,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   let upstream = config.upstream;
   let sandbox: Sandbox | undefined;
   if (config.mode === 'sandbox') {
-    sandbox = await startEmbeddedSandbox(config, log);
+    try {
+      sandbox = await startEmbeddedSandbox(config, log);
+    } catch (error) {
+      if (error instanceof DataDirError) throw new StartupError(error.message);
+      throw error;
+    }
     upstream = { ...upstream, url: sandbox.url, apiKey: sandbox.apiKey };
   } else {
     log.info({ upstreamUrl: upstream.url }, `upstream mode: calling the stamp API at ${upstream.url}`);
@@ -106,7 +130,25 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   if (config.auth.mode === 'local-admin') {
     log.warn('NO CALLERS CONFIGURED: sandbox mode, so requests without a token act as a LOCAL ADMINISTRATOR. Configure GATEWAY_API_KEYS_FILE or JWT_* before exposing this gateway.');
   }
-  const store = await GatewayStore.open({ databaseUrl: config.database.url, schema: config.database.schema, dataDir: config.dataDir });
+  let store: GatewayStore;
+  try {
+    store = await GatewayStore.open({
+      databaseUrl: config.database.url,
+      schema: config.database.schema,
+      dataDir: config.dataDir,
+      timeoutMs: config.database.timeoutMs,
+      startupTimeoutMs: config.database.startupTimeoutMs,
+      onHealth: (healthy, reason) =>
+        healthy
+          ? log.info('the state store answers again: mutations are accepted')
+          : log.warn({ reason }, 'the state store does not answer: mutations are refused (STATE_UNAVAILABLE) until it does; reads go on'),
+    });
+  } catch (error) {
+    await sandbox?.close();
+    if (error instanceof StateError) throw new StartupError(`DATABASE_URL: ${error.reason}`);
+    if (error instanceof DataDirError) throw new StartupError(error.message);
+    throw error;
+  }
   log.info(store.engine === 'postgres' ? 'gateway state in PostgreSQL (DATABASE_URL)' : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`);
 
   const embedded = sandbox;
@@ -136,16 +178,25 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   await sweepKeys();
   const sweep = setInterval(() => void sweepKeys(), 3_600_000);
   sweep.unref();
-  // Recovery calls the stamp API through the same client as every request: quota, breaker, metrics.
+  // What a stopped gateway left: attempts in flight get their history entries and their keys settled;
+  // redeem-and-reissue steps are finished or parked. Recovery calls the stamp API through the same
+  // client as every request: quota, breaker, metrics.
+  await recoverAttempts(store, log);
   const recovered = await recoverReissues(store, new StampApi(parts.stamps.client, 'start-up-recovery'), parts.stamps.leaseMs);
   if (recovered.parked || recovered.finished) {
     log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');
   }
+  // Other instances sharing PostgreSQL may die too: their attempts are resolved as soon as they are gone.
+  const attemptSweep = setInterval(() => void recoverAttempts(store, log).catch(() => undefined), ATTEMPT_SWEEP_MS);
+  attemptSweep.unref();
   return {
     parts,
     sandbox,
     async close() {
       clearInterval(sweep);
+      clearInterval(attemptSweep);
+      const left = await parts.stamps.outbox.flush(2_000);
+      if (left) log.error({ left }, 'outbox entries not written before shutdown: start-up recovery will record them from their attempts');
       await Promise.all([store.close(), sandbox?.close(), parts.stamps.client.close()]);
     },
   };

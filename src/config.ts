@@ -26,6 +26,8 @@ const EnvSchema = z.object({
 
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
+  DATABASE_TIMEOUT_MS: int(100, 60_000).default(3_000),
+  DATABASE_STARTUP_TIMEOUT_MS: int(0, 600_000).default(10_000),
 
   GATEWAY_AUTH: z.enum(['on', 'off']).default('on'),
   GATEWAY_API_KEYS_FILE: z.string().min(1).optional(),
@@ -119,8 +121,11 @@ export interface Config {
   /** The embedded sandbox's preferred port (sandbox mode; a taken port falls back to a free one). */
   sandboxPort: number;
   upstream: UpstreamOptions;
-  /** PostgreSQL for the gateway's own state (and its schema); unset: embedded PGlite under dataDir. */
-  database: { url: string | undefined; schema: string | undefined };
+  /**
+   * PostgreSQL for the gateway's own state (and its schema); unset: embedded PGlite under dataDir.
+   * `timeoutMs` bounds every statement, connection and lock wait; `startupTimeoutMs` the first contact.
+   */
+  database: { url: string | undefined; schema: string | undefined; timeoutMs: number; startupTimeoutMs: number };
   auth: AuthSettings;
   security: SecurityOptions;
   limits: MutationLimits;
@@ -182,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userAgent: e.UPSTREAM_USER_AGENT,
       retries: e.UPSTREAM_RETRIES,
     },
-    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
+    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, timeoutMs: e.DATABASE_TIMEOUT_MS, startupTimeoutMs: e.DATABASE_STARTUP_TIMEOUT_MS },
     auth: {
       mode: e.GATEWAY_AUTH === 'off' ? 'off' : hasCallers ? 'enforced' : 'local-admin',
       apiKeysFile: e.GATEWAY_API_KEYS_FILE,

@@ -23,6 +23,13 @@ export function seoulTimestamp(now: Date): string {
   return new Date(now.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** An instant as ISO 8601 in Asia/Seoul with its offset, e.g. `2025-10-30T14:11:35.120+09:00` or `2025-10-30T14:11:35+09:00`. */
+export function seoulDateTime(instant: Date): string {
+  const iso = new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString();
+  // Whole seconds as the stamp service writes them (`regYmdt`); milliseconds only where there are some.
+  return `${iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23)}+09:00`;
+}
+
 /** The date `days` days after `date` (negative goes back). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -114,6 +114,10 @@ export const errors = {
   badRequest(message: string, status: number): GatewayError {
     return new GatewayError('BAD_REQUEST', message, { http: { status } }, status);
   },
+  /** A fault of the gateway's own, masked, but with the outcome the client needs for a mutation. */
+  internal(outcome?: Outcome): GatewayError {
+    return new GatewayError('INTERNAL_SERVER_ERROR', 'Unexpected error.', outcome ? { outcome } : {});
+  },
   validationFailed(message: string): GatewayError {
     return new GatewayError('GRAPHQL_VALIDATION_FAILED', message);
   },

@@ -61,6 +61,18 @@ const reportAsValidationError = {
   ],
 };
 
+/** /ready answers within this bound, whatever its checks do. */
+export const READY_CHECK_MS = 2_000;
+
+/** A readiness check that has not answered within READY_CHECK_MS counts as failed. */
+function withinReadyBound(check: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    check,
+    new Promise<void>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_MS} ms`)), READY_CHECK_MS))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** The names of the operations in the persisted-operations allow-list: always labelled in metrics. */
 function persistedOperationNames(documents: Record<string, string> | undefined): string[] {
   const names: string[] = [];
@@ -103,7 +115,12 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
       useReadinessCheck({
         check: async () => {
           const failed: Record<string, string> = {};
-          await Promise.all(Object.entries(parts.readyChecks).map(([name, check]) => check().catch((e: Error) => void (failed[name] = e.message))));
+          // Each check within a bound: a database that hangs is reported as not ready, in time.
+          await Promise.all(
+            Object.entries(parts.readyChecks).map(([name, check]) =>
+              withinReadyBound(check()).catch((e: Error) => void (failed[name] = e.message)),
+            ),
+          );
           const ready = Object.keys(failed).length === 0;
           return Response.json({ ready, ...(ready ? {} : { failed }) }, { status: ready ? 200 : 503 });
         },
@@ -131,7 +148,8 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
       return {
         requestId,
         caller,
-        idempotencyKeyHeader: header && header.length <= 200 ? header : null,
+        // Checked with the rules of the input field when a mutation uses it.
+        idempotencyKeyHeader: header,
         stamps: new StampSession(parts.stamps, caller, requestId),
       };
     },

@@ -1,31 +1,51 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startApp } from './app.js';
+import pino, { type Logger } from 'pino';
+import { type App, StartupError, startApp } from './app.js';
 import { AuthConfigError } from './auth/authentication.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
+import { createLogger, describeError } from './logger.js';
+
+/** A start-up problem: one log line that says what to change, and exit 1. */
+function fatal(log: Logger, message: string, detail: Record<string, unknown> = {}): never {
+  log.fatal(detail, message);
+  log.flush();
+  process.exit(1);
+}
 
 let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
+  fatal(createLogger('info', pino.destination({ dest: 1, sync: true })), error.message.replace(/\n\s*/g, ' '));
 }
+// Fatal lines are written at once; the rest asynchronously, off the hot path.
+const fatalLog = createLogger(config.logLevel, pino.destination({ dest: 1, sync: true }));
 const log = createLogger(config.logLevel);
 
-let app;
+let app: App;
 try {
   app = await startApp(config, log);
 } catch (error) {
-  if (!(error instanceof AuthConfigError)) throw error;
-  console.error(`Invalid configuration:\n  ${error.message}`);
-  process.exit(1);
+  if (error instanceof AuthConfigError) fatal(fatalLog, `Invalid configuration: ${error.message}`);
+  if (error instanceof StartupError) fatal(fatalLog, error.message);
+  fatal(fatalLog, 'the gateway could not start', describeError(error, config.production));
 }
 const server = createServer(createGateway(app.parts));
-await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+try {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+} catch (error) {
+  await app.close().catch(() => undefined);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') fatal(fatalLog, `PORT: ${config.host}:${config.port} is already in use; set PORT to a free port (or stop the other process)`);
+  if (code === 'EACCES') fatal(fatalLog, `PORT: this process may not listen on ${config.host}:${config.port}; set PORT to a port above 1023`);
+  fatal(fatalLog, `HOST, PORT: cannot listen on ${config.host}:${config.port} (${code ?? (error as Error).message})`);
+}
 const { port } = server.address() as AddressInfo;
 const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
 log.info(`Stamp Gateway ready: http://${shownHost}:${port}/graphql${config.production ? '' : ' (GraphiQL in a browser)'}`);

@@ -52,19 +52,27 @@ describe('configuration', () => {
     }
   });
 
-  it('stops the process at start-up with a message that names the variable', async () => {
-    const { code, stderr } = await run(['--import', 'tsx', 'src/server.ts'], { PORT: 'not-a-port' });
+  it('stops the process at start-up with one log line that names the variable', async () => {
+    const { code, stdout, stderr } = await run(['--import', 'tsx', 'src/server.ts'], { PORT: 'not-a-port', JWT_SECRET: 'short-secret' });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/PORT/);
-    expect(stderr).not.toMatch(/ at /);
+    // Logs are pino JSON lines on stdout only.
+    expect(stderr).toBe('');
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.level).toBe(60);
+    expect(lines[0]!.msg).toMatch(/PORT/);
+    expect(lines[0]!.msg).toMatch(/JWT_SECRET: must be at least 32 characters/);
+    expect(stdout).not.toMatch(/\n\s+at |short-secret/);
   });
 });
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -50,6 +50,8 @@ export interface SandboxOptions {
   strictUpdateRedeem?: boolean;
   strictPastEnd?: boolean;
   requestLogLimit?: number;
+  /** Where the sandbox reports its own failures (never with stamp data); silent when omitted. */
+  log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 export interface Sandbox {
@@ -84,6 +86,13 @@ const HTML_ERROR = (status: number) =>
   `<!DOCTYPE html><html><head><title>${status}</title></head><body><h1>${status} Error</h1><p>The server is temporarily unable to service your request.</p></body></html>`;
 
 class BodyTooLarge extends Error {}
+
+/** A change the sandbox could not store; it was undone, so the answer (HTTP 500) changed nothing. */
+class NotPersisted extends Error {
+  constructor(cause: unknown) {
+    super('the change could not be stored and was undone', { cause });
+  }
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -211,6 +220,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       }
       return parseQueryIdx(raw);
     };
+    // What this call may touch, as it was: a change that cannot be persisted is undone before the
+    // answer, so the sandbox never applies a change and then answers 5xx.
+    const candidates = [
+      (body as { stampIdx?: unknown } | null)?.stampIdx,
+      Number(query.get('stampIdx')),
+      state.nextStampIdx,
+    ].filter((v): v is number => typeof v === 'number' && Number.isSafeInteger(v));
+    const before = candidates.map((idx) => [idx, state.stamps.get(idx)] as const);
+    const counters = { stamp: state.nextStampIdx, card: state.nextCardIdx };
     let outcome: Outcome;
     switch (endpoint) {
       case 'create': outcome = state.create(body, plan); break;
@@ -221,7 +239,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       case 'redeem': outcome = state.redeem(body); break;
       case 'delete': outcome = state.delete(idxFromQuery()); break;
     }
-    if (outcome.change && persistence) await persistence.save(outcome.change, state);
+    if (outcome.change && persistence) {
+      try {
+        await persistence.save(outcome.change, state);
+      } catch (error) {
+        for (const [idx, row] of before) {
+          if (row) state.stamps.set(idx, row);
+          else state.stamps.delete(idx);
+        }
+        state.nextStampIdx = counters.stamp;
+        state.nextCardIdx = counters.card;
+        throw new NotPersisted(error);
+      }
+    }
     return outcome;
   }
 
@@ -384,8 +414,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (err instanceof ZodError || err instanceof SyntaxError) {
         return sendEnvelope(res, SandboxCode.BAD_PARAMETER, `Bad request: ${err.message}`, null, 400);
       }
-      console.error('sandbox: unexpected error', err);
-      sendEnvelope(res, 9999, 'Internal sandbox error', null, 500);
+      // The kind of failure only: its message may quote stamp data (customer e-mails, names).
+      const cause = err instanceof NotPersisted ? err.cause : err;
+      options.log?.('sandbox: a request failed', { error: (cause as Error)?.name, code: (cause as { code?: string })?.code, undone: err instanceof NotPersisted });
+      sendEnvelope(res, 9999, err instanceof NotPersisted ? 'The change could not be stored; nothing was changed.' : 'Internal sandbox error', null, 500);
     });
   });
   server.keepAliveTimeout = 65_000;

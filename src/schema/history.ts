@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { HISTORY_PAGE_MAX as MAX_PAGE, type HistoryPage, lastKnownStamp, parkedReissues, stampHistory } from '../stamps/history.js';
 import type { HistoryEntry, ReissueOperation } from '../store/store.js';
-import { stampIdxSchema } from './inputs.js';
+import { stampIdxSchema, text } from './inputs.js';
 import { Stamp } from './stamp.js';
 import { requires } from './scopes.js';
 
@@ -96,7 +96,7 @@ builder.queryField('stampHistory', (t) =>
         description: `Entries per page, 1 to ${MAX_PAGE} (default 20).`,
         validate: z.number().int().min(1, `must be between 1 and ${MAX_PAGE}`).max(MAX_PAGE, `must be between 1 and ${MAX_PAGE}`).nullish(),
       }),
-      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
+      after: t.arg.string({ description: 'The endCursor of the previous page.', validate: text(200).nullish() }),
     },
     resolve: (_, { stampIdx, first, after }, ctx) => stampHistory(ctx.stamps, stampIdx, first ?? 20, after),
   }),

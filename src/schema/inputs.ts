@@ -26,7 +26,26 @@ export const deltaSchema = z
   .refine((d) => d !== 0, 'must not be 0')
   .refine((d) => Math.abs(d) <= LIMITS.delta, `must be between -${LIMITS.delta} and ${LIMITS.delta}`);
 
-export const maxLength = (n: number) => z.string().max(n, `must be at most ${n} characters`);
+// Control characters: C0 (NUL included), DEL and C1. Free text may hold tabs and line breaks.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/**
+ * A string input: at most `n` characters, no control characters (tab and line breaks allowed in free
+ * text such as a memo) and no unpaired surrogates. Every string a client sends passes one of these.
+ */
+export function text(n: number, kind: 'line' | 'free' = 'line') {
+  const control = kind === 'free' ? CONTROL_IN_FREE_TEXT : CONTROL;
+  return z
+    .string()
+    .max(n, `must be at most ${n} characters`)
+    .refine((v) => !control.test(v), kind === 'free' ? 'must not contain control characters (tabs and line breaks are fine)' : 'must not contain control characters')
+    .refine((v) => v.isWellFormed(), 'must not contain unpaired surrogates (broken UTF-16)');
+}
+
+export const maxLength = (n: number) => text(n);
 
 /** `endDate` may be at most five years after today in Asia/Seoul, as the stamp API requires. */
 export const endDateSchema = z.string().superRefine((date, ctx) => {
@@ -42,24 +61,21 @@ export function withDateOrder<S extends z.ZodType<{ startDate?: string | null; e
   });
 }
 
-export const idempotencyKeySchema = maxLength(LIMITS.idempotencyKey).min(1, 'must not be empty');
+export const idempotencyKeySchema = text(LIMITS.idempotencyKey).min(1, 'must not be empty');
 
-export const domainSchema = z
-  .string()
-  .max(LIMITS.domain, `must be at most ${LIMITS.domain} characters`)
-  .refine((d) => d === '' || /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(d), 'must be a URL such as https://vvd.bz, or empty for the default');
+export const domainSchema = text(LIMITS.domain).refine((d) => d === '' || /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(d), 'must be a URL such as https://vvd.bz, or empty for the default');
 
 /**
  * The customer fields' rules. Inputs are validated as whole objects (one zod schema per input type) so
  * that a client hears about every failing field at once, not only the first.
  */
 export const userSchema = z.looseObject({
-  id: maxLength(LIMITS.userId).min(1, 'must not be empty').nullish(),
-  name: maxLength(LIMITS.userName).nullish(),
-  phone: maxLength(LIMITS.phone).regex(/^[0-9+\-() ]*$/, 'must contain only digits, spaces and + - ( )').nullish(),
+  id: text(LIMITS.userId).min(1, 'must not be empty').nullish(),
+  name: text(LIMITS.userName).nullish(),
+  phone: text(LIMITS.phone).regex(/^[0-9+\-() ]*$/, 'must contain only digits, spaces and + - ( )').nullish(),
   email: z.email('must be an email address').max(LIMITS.email, `must be at most ${LIMITS.email} characters`).nullish(),
-  etc1: maxLength(LIMITS.etc).nullish(),
-  etc2: maxLength(LIMITS.etc).nullish(),
+  etc1: text(LIMITS.etc, 'free').nullish(),
+  etc2: text(LIMITS.etc, 'free').nullish(),
 });
 
 export const StampUserInput = builder.inputType('StampUserInput', {
@@ -84,8 +100,8 @@ export function idempotencyKeyField(t: PothosSchemaTypes.InputFieldBuilder<Types
 }
 
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
-export const memoSchema = maxLength(LIMITS.memo);
-export const onsitePasswordSchema = maxLength(LIMITS.onsitePassword);
+export const memoSchema = text(LIMITS.memo, 'free');
+export const onsitePasswordSchema = text(LIMITS.onsitePassword);
 
 /** The rule of an input that names only a stamp (and its idempotency key). */
 export const stampRefSchema = z.looseObject({ stampIdx: stampIdxSchema, idempotencyKey: optional(idempotencyKeySchema) });

@@ -1,6 +1,6 @@
 import { valueFromASTUntyped } from 'graphql';
 import { builder } from '../builder.js';
-import { isCalendarDate } from '../dates.js';
+import { isCalendarDate, seoulDateTime } from '../dates.js';
 import { InvalidValueError } from '../errors.js';
 
 function parseDate(value: unknown): string {
@@ -19,7 +19,8 @@ builder.scalarType('Date', {
 
 builder.scalarType('DateTime', {
   description: 'An instant, ISO 8601 with its UTC offset, e.g. `2025-10-30T05:11:35+09:00`.',
-  serialize: (value) => value,
+  // Every instant the gateway answers with is in the stamp service's time zone, with its offset.
+  serialize: (value) => seoulDateTime(new Date(value)),
   parseValue: (value) => {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
       throw new InvalidValueError('Expected an ISO 8601 date-time');

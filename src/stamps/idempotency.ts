@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { errors, GatewayError } from '../errors.js';
-import type { GatewayStore, StoredResponse } from '../store/store.js';
+import type { StoredResponse } from '../store/store.js';
+import { resolveInterrupted } from './recovery.js';
+import type { StampSession } from './session.js';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -34,51 +36,44 @@ export function storedFailure(error: GatewayError): StoredResponse {
 }
 
 export interface KeyClaim {
-  caller: string;
   key: string;
   operation: string;
   hash: string;
-  leaseMs: number;
   /** Keep an UNKNOWN-outcome failure under the key; off where the operation keeps durable steps of its own. */
   rememberErrors: boolean;
 }
 
 /**
  * Claims the key for this attempt (returns undefined), or returns the stored response to replay. The
- * same key with other input is a CONFLICT; one still running is waited for.
+ * same key with other input is a CONFLICT. A key held by a process that is gone is settled at once from
+ * its write-ahead record: answered UNKNOWN when its change may have been sent, freed when not. One still
+ * running elsewhere is waited for, until this request's deadline.
  */
-export async function claimOrWait(store: GatewayStore, args: KeyClaim): Promise<StoredResponse | undefined> {
-  const deadline = Date.now() + args.leaseMs + 5_000;
+export async function claimOrWait(s: StampSession, args: KeyClaim): Promise<StoredResponse | undefined> {
+  const { store, leaseMs } = s.deps;
+  const caller = s.caller.id;
   for (;;) {
-    const claim = await store.claimKey({
-      caller: args.caller,
-      key: args.key,
-      operation: args.operation,
-      requestHash: args.hash,
-      leaseMs: args.leaseMs,
-      ttlMs: IDEMPOTENCY_TTL_MS,
-    });
+    const claim = await store.claimKey({ caller, key: args.key, operation: args.operation, requestHash: args.hash, leaseMs, ttlMs: IDEMPOTENCY_TTL_MS }, s.stateBound());
     if (claim.claimed) return undefined;
     const row = claim.existing;
     if (row.requestHash !== args.hash || row.operation !== args.operation) {
       throw errors.conflict(`The idempotency key "${args.key}" was already used with a different input`, { idempotencyKey: args.key });
     }
     if (row.state === 'done' && row.response) return row.response;
-    if (store.heldByDeadProcess(row)) {
-      if (!args.rememberErrors) {
-        // The operation keeps durable steps of its own: release the key and let them decide.
-        await store.releaseKey(args.caller, args.key);
-        continue;
+    // Settled in this process, its record still on its way to the database.
+    const pending = s.deps.outbox.answerFor(caller, args.key);
+    if (pending) return pending;
+    if (await store.ownerGone(row.owner)) {
+      const attempt = await store.attemptOfKey(caller, args.key, s.stateBound());
+      if (attempt) {
+        const answer = await resolveInterrupted(store, attempt, { keepKey: args.rememberErrors }, s.stateBound());
+        if (answer) return answer;
+      } else {
+        await store.releaseKey(caller, args.key, s.stateBound());
       }
-      const response: StoredResponse = {
-        ok: false,
-        message: `An earlier attempt with idempotency key "${args.key}" did not finish (the gateway stopped); the change may have been applied: read the stamp before trying again with a new key`,
-        extensions: { code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN', idempotencyKey: args.key },
-      };
-      await store.finishKey(args.caller, args.key, response);
-      return response;
+      continue;
     }
-    if (Date.now() > deadline) {
+    if (Date.now() + WAIT_POLL_MS >= s.deadline) {
       throw new GatewayError('CONFLICT', `An attempt with idempotency key "${args.key}" is still running; try again later`, {
         outcome: 'UNKNOWN',
         idempotencyKey: args.key,

@@ -1,5 +1,6 @@
 import type { GatewayStore } from '../store/store.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { LockTimeoutError } from '../store/database.js';
+import { KeyedMutex, MutexTimeoutError } from './keyed-mutex.js';
 
 /**
  * Per-stamp locks: every change of a stamp holds its stamp's lock, in this process first, then across
@@ -11,7 +12,13 @@ export class StampLocks {
 
   constructor(private readonly store: GatewayStore) {}
 
-  withLock<T>(stampIdx: number, fn: () => Promise<T>): Promise<T> {
-    return this.local.run(stampIdx, () => this.store.withStampLock(stampIdx, fn));
+  /** Runs `fn` holding the stamp's lock; gives up waiting for it at `until` (LockTimeoutError). */
+  async withLock<T>(stampIdx: number, fn: () => Promise<T>, until: number): Promise<T> {
+    try {
+      return await this.local.run(stampIdx, () => this.store.withStampLock(stampIdx, fn, until), until);
+    } catch (error) {
+      if (error instanceof MutexTimeoutError) throw new LockTimeoutError(error.message);
+      throw error;
+    }
   }
 }

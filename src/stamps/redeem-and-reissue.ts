@@ -36,8 +36,8 @@ export function parkedError(op: ReissueOperation): GatewayError {
 const IN_FLIGHT: ReissueStep[] = ['redeeming', 'issuing'];
 
 /** Step was in flight in a process that is gone: nobody can know whether it took effect. */
-function abandonedInFlight(store: GatewayStore, op: ReissueOperation): boolean {
-  return IN_FLIGHT.includes(op.step) && store.heldByDeadProcess(op);
+async function abandonedInFlight(store: GatewayStore, op: ReissueOperation): Promise<boolean> {
+  return IN_FLIGHT.includes(op.step) && (await store.ownerGone(op.owner));
 }
 
 async function park(store: GatewayStore, op: ReissueOperation, step: ReissueStep, reason: string): Promise<never> {
@@ -94,7 +94,7 @@ async function runReissue(
     throw errors.conflict(`The idempotency key "${input.key}" belongs to the reissue of stamp ${op.oldStampIdx}`);
   }
   if (op.oldStamp) trace.before = op.oldStamp;
-  if (abandonedInFlight(store, op)) await park(store, op, op.step, `the gateway stopped while the ${op.step} step was in flight`);
+  if (await abandonedInFlight(store, op)) await park(store, op, op.step, `the gateway stopped while the ${op.step} step was in flight`);
 
   switch (op.step) {
     case 'finished':
@@ -199,6 +199,7 @@ export async function recoverReissues(store: GatewayStore, api: StampApi, leaseM
   let finished = 0;
   const record = (op: ReissueOperation, outcome: 'APPLIED' | 'NOT_APPLIED' | 'UNKNOWN', callsFrom: number, error?: GatewayError) =>
     store.appendHistory({
+      entryKey: `reissue-recovery:${op.id}:${op.step}`,
       requestId: null,
       caller: 'gateway-recovery',
       operation: 'redeemAndReissue',
@@ -215,7 +216,7 @@ export async function recoverReissues(store: GatewayStore, api: StampApi, leaseM
   for (const op of await store.listReissues(['redeeming', 'issuing', 'redeemed'])) {
     const callsFrom = api.calls.length;
     if (op.step === 'redeemed') {
-      if (store.heldByDeadProcess(op)) {
+      if (await store.ownerGone(op.owner)) {
         try {
           await issue(store, api, op, leaseMs);
           finished++;
@@ -226,7 +227,7 @@ export async function recoverReissues(store: GatewayStore, api: StampApi, leaseM
           await record(op, mapped.outcome === 'NOT_APPLIED' ? 'NOT_APPLIED' : 'UNKNOWN', callsFrom, mapped);
         }
       }
-    } else if (abandonedInFlight(store, op)) {
+    } else if (await abandonedInFlight(store, op)) {
       const reason = `the gateway stopped while the ${op.step} step was in flight`;
       await store.updateReissue(op.id, { step: 'parked', parkedStep: op.step, parkedReason: reason });
       await record(op, 'UNKNOWN', callsFrom, parkedError({ ...op, step: 'parked', parkedStep: op.step, parkedReason: reason }));

@@ -2,11 +2,13 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../auth/authentication.js';
 import type { SlidingWindowLimiter } from '../auth/mutation-limits.js';
 import type { MutationLimits } from '../config.js';
-import type { GatewayStore } from '../store/store.js';
+import type { Logger } from 'pino';
+import type { Bound, GatewayStore } from '../store/store.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { Stamp } from '../upstream/mapping.js';
 import { StampApi } from '../upstream/stamp-api.js';
 import type { StampLocks } from './locks.js';
+import type { Outbox } from './outbox.js';
 import { loadStamps } from './read.js';
 import type { StampCache } from './stamp-cache.js';
 
@@ -22,6 +24,11 @@ export interface StampDeps {
   deadlineMs: number;
   /** How long a running mutation holds its idempotency key before it counts as abandoned. */
   leaseMs: number;
+  /** Bound on one state-store call before a change is sent (the request's deadline bounds it too). */
+  stateTimeoutMs: number;
+  /** Writes owed to the state store that must not hold up an answer. */
+  outbox: Outbox;
+  log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
 
 /**
@@ -30,6 +37,8 @@ export interface StampDeps {
  */
 export class StampSession {
   readonly api: StampApi;
+  /** Epoch ms by which this request must be answered. */
+  readonly deadline: number;
   private stampLoader?: DataLoader<number, Stamp>;
 
   constructor(
@@ -37,7 +46,13 @@ export class StampSession {
     readonly caller: Caller,
     readonly requestId: string,
   ) {
-    this.api = new StampApi(deps.client, requestId, Date.now() + deps.deadlineMs);
+    this.deadline = Date.now() + deps.deadlineMs;
+    this.api = new StampApi(deps.client, requestId, this.deadline);
+  }
+
+  /** The bound of a state-store call now: its own limit, within what is left of the request's deadline. */
+  stateBound(): Bound {
+    return { timeoutMs: Math.max(1, Math.min(this.deps.stateTimeoutMs, this.deadline - Date.now())) };
   }
 
   /** Reads of stamps within this request: one upstream call per distinct stamp, a failed id failing alone. */

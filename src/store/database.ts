@@ -1,21 +1,57 @@
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
+/**
+ * The database did not answer in time, refused the connection, or failed the statement. Whatever the
+ * cause, the caller learns it as one error: its state could not be read or written.
+ */
+export class StateError extends Error {
+  override name = 'StateError' as const;
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the state store failed: ${reason}`, options);
+  }
+}
+
+/** A held data directory, or an unusable one: raised at start-up with the variable to change. */
+export class DataDirError extends Error {
+  override name = 'DataDirError' as const;
+}
+
+export interface QueryOptions {
+  /** How long the statement may take, waits for connections and locks included. */
+  timeoutMs?: number;
+}
+
 /** The SQL surface both engines share: PGlite embedded, PostgreSQL through node-postgres. */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<Row[]>;
 }
 
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction, bounded as a whole by `timeoutMs`. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: QueryOptions): Promise<T>;
   /**
-   * Runs `fn` holding a lock on `key` that every process sharing this database respects. PGlite is
-   * single-process, so there it only runs `fn`; callers serialise within the process themselves.
+   * Runs `fn` holding a lock on `key` that every process sharing this database respects, waiting for
+   * it until `until` (epoch ms) at most; then LockTimeoutError. PGlite is one process: it only runs `fn`.
    */
-  withLock<T>(namespace: number, key: number, fn: () => Promise<T>): Promise<T>;
+  withLock<T>(namespace: number, key: number, fn: () => Promise<T>, until: number): Promise<T>;
+  /** Marks this process alive for as long as it runs (and reconnects after a database restart). */
+  registerOwner(owner: string): Promise<void>;
+  /** Whether the process that registered `owner` still runs. */
+  ownerAlive(owner: string): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** The lock on a stamp was not free before the request's deadline. */
+export class LockTimeoutError extends Error {
+  override name = 'LockTimeoutError' as const;
 }
 
 export interface Migration {
@@ -23,78 +59,325 @@ export interface Migration {
   sql: string;
 }
 
+export interface DatabaseEvents {
+  /** The database stopped answering (once per outage) or answers again. */
+  onHealth?: (healthy: boolean, reason?: string) => void;
+}
+
+/** Statements are bounded even when the caller gives no bound. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+// The advisory-lock namespace that marks a live gateway process ("OW").
+const OWNER_LOCK_NAMESPACE = 0x4f57;
+
 /**
- * Opens an embedded PGlite database: in memory without `dataDir`, otherwise persisted there.
- * A fresh directory takes a few seconds (initdb); reopening one is fast.
+ * Text PostgreSQL can store: no NUL (refused by `text` and `jsonb`) and no unpaired surrogate (refused
+ * in JSON). Either can come from the stamp API (a memo set elsewhere); stored as U+FFFD.
  */
-export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
-  // buffers would sit in this process's memory for nothing.
-  const db = await PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
-  const run = async <Row>(q: Pick<PGlite, 'query'>, text: string, params?: unknown[]) =>
-    (await q.query<Row>(text, params)).rows;
-  return {
-    engine: 'pglite',
-    query: (text, params) => run(db, text, params),
-    transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => run(tx, text, params) })),
-    withLock: (_namespace, _key, fn) => fn(),
-    close: () => db.close(),
-  };
+export function storable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return (value.isWellFormed() ? value : value.toWellFormed()).replace(/\u0000/g, '\uFFFD');
+}
+
+/** A JSON value for a `jsonb` parameter: SQL NULL for none (never the JSON literal null), strings storable. */
+export function jsonParam(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? storable(v) : v));
+}
+
+const params = (values: unknown[] | undefined) => values?.map((v) => (typeof v === 'string' ? storable(v) : v));
+
+/** A 31-bit lock key for a string (an owner id). */
+function lockKey(value: string): number {
+  return createHash('sha256').update(value).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new StateError(`${what} did not answer within ${ms} ms`));
+    }, Math.max(1, ms));
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return [e.code, e.message?.split('\n')[0]].filter(Boolean).join(' ') || String(error);
 }
 
 /**
- * Opens PostgreSQL through node-postgres. Locks are session advisory locks taken on connections of
- * their own, so a holder never waits for a connection that a lock waiter occupies.
+ * Takes the data directory for this process: a second process (another `npm start`, or `npm run
+ * sandbox` beside it) is refused rather than sharing files that PGlite cannot share.
+ */
+function lockDataDir(dataDir: string, variable: string): () => void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new DataDirError(`${variable}: cannot create ${dataDir} (${describe(error)})`);
+  }
+  const file = join(dataDir, '.lock');
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`${variable}: cannot use ${dataDir} (${describe(error)})`);
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new DataDirError(`${variable}: ${dataDir} is in use by process ${pid}; give each process a DATA_DIR of its own (or use DATABASE_URL)`);
+      }
+      // Left by a process that is gone.
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DataDirError(`${variable}: cannot lock ${dataDir}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Opens an embedded PGlite database: in memory without `dataDir`, otherwise persisted there (and held
+ * by this process alone). A fresh directory takes a few seconds (initdb); reopening one is fast.
+ */
+export async function openPglite(dataDir?: string, options: { variable?: string } = {}): Promise<Database> {
+  const unlock = dataDir ? lockDataDir(dataDir, options.variable ?? 'DATA_DIR') : () => undefined;
+  let db: PGlite;
+  try {
+    // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
+    // buffers would sit in this process's memory for nothing.
+    db = await PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
+  } catch (error) {
+    unlock();
+    throw new DataDirError(`${options.variable ?? 'DATA_DIR'}: cannot open the embedded database in ${dataDir} (${describe(error)})`);
+  }
+  // PGlite runs in this process: nothing can freeze it from outside, but a statement is still bounded.
+  const run = async <Row>(q: Pick<PGlite, 'query'>, text: string, values?: unknown[], timeoutMs = DEFAULT_TIMEOUT_MS) => {
+    try {
+      return (await withTimeout(q.query<Row>(text, params(values)), timeoutMs, 'the embedded database')).rows;
+    } catch (error) {
+      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+    }
+  };
+  return {
+    engine: 'pglite',
+    query: (text, values, o) => run(db, text, values, o?.timeoutMs),
+    transaction: (fn, o) =>
+      withTimeout(db.transaction((tx) => fn({ query: (text, values) => run(tx, text, values, o?.timeoutMs) })), o?.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'the embedded database').catch(
+        (error: unknown) => {
+          throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+        },
+      ),
+    withLock: (_namespace, _key, fn) => fn(),
+    registerOwner: async () => undefined,
+    // One process per data directory (lockDataDir): the only live owner is this one.
+    ownerAlive: async () => false,
+    async close() {
+      await db.close();
+      unlock();
+    },
+  };
+}
+
+/** The connection string without its password, for messages. */
+export function safeUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'the DATABASE_URL';
+  }
+}
+
+/**
+ * Opens PostgreSQL through node-postgres, every wait bounded: connecting and waiting for a pooled
+ * connection (connectionTimeoutMillis), statements and lock waits on the server (statement_timeout,
+ * lock_timeout) and on this side (a connection that does not answer is destroyed, as when the server
+ * is frozen). Every connection error is handled: a database that goes away never ends the process, and
+ * the pool reconnects when it is back. Start-up waits `startupTimeoutMs` at most for a first answer.
  */
 export async function openPostgres(
   connectionString: string,
-  options: { max?: number; lockMax?: number; schema?: string } = {},
+  options: { max?: number; lockMax?: number; schema?: string; timeoutMs?: number; startupTimeoutMs?: number } & DatabaseEvents = {},
 ): Promise<Database> {
   if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Bad schema name ${options.schema}`);
-  // A schema of its own keeps separate deployments (or test runs) in one database apart.
-  const searchPath = options.schema ? { options: `-c search_path=${options.schema}` } : {};
-  if (options.schema) {
-    const setup = new pg.Client({ connectionString });
-    await setup.connect();
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).finally(() => setup.end());
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const settings = [`-c statement_timeout=${timeoutMs}`, `-c lock_timeout=${timeoutMs}`, ...(options.schema ? [`-c search_path=${options.schema}`] : [])];
+  const config = { connectionString, connectionTimeoutMillis: timeoutMs, keepAlive: true, options: settings.join(' ') };
+  let healthy = true;
+  const health = (ok: boolean, reason?: string) => {
+    if (ok === healthy) return;
+    healthy = ok;
+    options.onHealth?.(ok, reason);
+  };
+  const onClientError = (error: Error) => health(false, describe(error));
+  const makePool = (max: number) => {
+    const pool = new pg.Pool({ ...config, max });
+    // An idle connection that dies emits 'error' on the pool; one checked out emits it on the client.
+    // Unhandled, either ends the process.
+    pool.on('error', onClientError);
+    pool.on('connect', (client) => client.on('error', onClientError));
+    return pool;
+  };
+
+  // First contact, bounded: a database that is down or frozen at start-up is reported, not waited for.
+  const startupUntil = Date.now() + (options.startupTimeoutMs ?? 10_000);
+  for (;;) {
+    const setup = new pg.Client({ ...config, connectionTimeoutMillis: Math.max(1, Math.min(timeoutMs, startupUntil - Date.now())) });
+    setup.on('error', () => undefined);
+    try {
+      await withTimeout(
+        (async () => {
+          await setup.connect();
+          if (options.schema) await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+          await setup.query('SELECT 1');
+        })(),
+        Math.max(1, startupUntil - Date.now()),
+        `PostgreSQL at ${safeUrl(connectionString)}`,
+      );
+      break;
+    } catch (error) {
+      if (Date.now() >= startupUntil) throw new StateError(`cannot reach PostgreSQL at ${safeUrl(connectionString)} (${describe(error)})`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      void setup.end().catch(() => undefined);
+    }
   }
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, ...searchPath });
-  const lockPool = new pg.Pool({ connectionString, max: options.lockMax ?? 20, ...searchPath });
-  await pool.query('SELECT 1');
+
+  const pool = makePool(options.max ?? 10);
+  // Locks are held on connections of their own, so a holder never waits for a connection a lock waiter occupies.
+  const lockPool = makePool(options.lockMax ?? 20);
+
+  /** Runs `work` on a pooled connection, bounded; a connection that does not answer in time is destroyed. */
+  async function onConnection<T>(from: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, ms: number): Promise<T> {
+    const started = Date.now();
+    let client: pg.PoolClient;
+    try {
+      client = await withTimeout(from.connect(), ms, 'PostgreSQL');
+    } catch (error) {
+      health(false, describe(error));
+      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+    }
+    let broken = false;
+    try {
+      const result = await withTimeout(work(client), ms - (Date.now() - started), 'PostgreSQL', () => (broken = true));
+      health(true);
+      return result;
+    } catch (error) {
+      if (error instanceof StateError || !(error as { code?: string }).code || /^(08|57|53|E[A-Z])/.test((error as { code: string }).code)) {
+        broken = true;
+        health(false, describe(error));
+      }
+      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+    } finally {
+      client.release(broken ? new Error('destroyed: it did not answer') : undefined);
+    }
+  }
+
+  const query: Queryable['query'] = (text, values, o) =>
+    onConnection(pool, async (client) => (await client.query(text, params(values))).rows, o?.timeoutMs ?? timeoutMs);
+
+  // Liveness: a session advisory lock held for as long as this process runs. PostgreSQL drops it the
+  // moment the process's connection closes (kill -9 included), so other processes know at once.
+  let owner: { id: string; client?: pg.Client; stopped: boolean } | undefined;
+  const holdOwner = async () => {
+    if (!owner || owner.stopped) return;
+    const client = new pg.Client(config);
+    owner.client = client;
+    const retry = () => {
+      if (owner && !owner.stopped && owner.client === client) setTimeout(() => void holdOwner(), 500).unref();
+    };
+    client.on('error', () => undefined);
+    client.on('end', retry);
+    try {
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock($1::int, $2::int)', [OWNER_LOCK_NAMESPACE, lockKey(owner.id)]);
+    } catch {
+      void client.end().catch(() => undefined);
+    }
+  };
+
   return {
     engine: 'postgres',
-    query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
-    async transaction(fn) {
-      const client = await pool.connect();
+    query,
+    transaction: (fn, o) =>
+      onConnection(
+        pool,
+        async (client) => {
+          await client.query('BEGIN');
+          try {
+            const result = await fn({ query: async (text, values) => (await client.query(text, params(values))).rows });
+            await client.query('COMMIT');
+            return result;
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        },
+        o?.timeoutMs ?? timeoutMs,
+      ),
+    async withLock(namespace, key, fn, until) {
+      let client: pg.PoolClient;
       try {
-        await client.query('BEGIN');
-        const result = await fn({ query: async (text, params) => (await client.query(text, params as unknown[])).rows });
-        await client.query('COMMIT');
-        return result;
+        client = await withTimeout(lockPool.connect(), Math.min(timeoutMs, Math.max(1, until - Date.now())), 'PostgreSQL');
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      }
+      let held = false;
+      let healthyConnection = true;
+      try {
+        // Polled, so that the wait ends at the request's deadline whatever the database does.
+        for (let wait = 5; ; wait = Math.min(wait * 2, 50)) {
+          const left = until - Date.now();
+          const rows = await withTimeout(client.query('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [namespace, key]), Math.min(timeoutMs, Math.max(1, left)), 'PostgreSQL', () => (healthyConnection = false));
+          if (rows.rows[0]?.ok) break;
+          if (Date.now() + wait >= until) throw new LockTimeoutError(`the lock on ${key} was not free in time`);
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        held = true;
+        return await fn();
+      } catch (error) {
+        if (error instanceof LockTimeoutError || held) throw error;
+        healthyConnection = false;
+        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
       } finally {
-        client.release();
+        if (held) {
+          await withTimeout(client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [namespace, key]), timeoutMs, 'PostgreSQL', () => (healthyConnection = false)).catch(
+            () => (healthyConnection = false),
+          );
+        }
+        // A connection whose unlock failed may still hold the lock: never give it back to the pool.
+        client.release(healthyConnection ? undefined : new Error('lock connection discarded'));
       }
     },
-    async withLock(namespace, key, fn) {
-      const client = await lockPool.connect();
-      let healthy = true;
-      try {
-        await client.query('SELECT pg_advisory_lock($1::int, $2::int)', [namespace, key]);
-        try {
-          return await fn();
-        } finally {
-          await client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [namespace, key]).catch(() => (healthy = false));
-        }
-      } finally {
-        // A connection whose unlock failed may still hold the lock: never give it back to the pool.
-        client.release(!healthy);
-      }
+    async registerOwner(id) {
+      owner = { id, stopped: false };
+      await holdOwner();
+    },
+    async ownerAlive(id) {
+      const rows = await query<{ alive: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND classid = $1::oid AND objid = $2::oid) AS alive`,
+        [String(OWNER_LOCK_NAMESPACE), String(lockKey(id))],
+      );
+      return rows[0]?.alive === true;
     },
     async close() {
+      if (owner) {
+        owner.stopped = true;
+        await owner.client?.end().catch(() => undefined);
+      }
       await Promise.all([pool.end(), lockPool.end()]);
     },
   };
@@ -110,11 +393,14 @@ export async function migrate(db: Database, scope: string, migrations: Migration
   const done = new Set((await db.query<{ id: string }>(`SELECT id FROM ${table}`)).map((r) => r.id));
   for (const migration of migrations) {
     if (done.has(migration.id)) continue;
-    await db.transaction(async (tx) => {
-      for (const statement of migration.sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
-        await tx.query(statement);
-      }
-      await tx.query(`INSERT INTO ${table} (id) VALUES ($1)`, [migration.id]);
-    });
+    await db.transaction(
+      async (tx) => {
+        for (const statement of migration.sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+          await tx.query(statement);
+        }
+        await tx.query(`INSERT INTO ${table} (id) VALUES ($1)`, [migration.id]);
+      },
+      { timeoutMs: 60_000 },
+    );
   }
 }

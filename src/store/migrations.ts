@@ -55,4 +55,24 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
         UNIQUE (caller, idempotency_key)
       )`,
   },
+  {
+    id: '002-write-ahead-attempts',
+    sql: `
+      CREATE TABLE mutation_attempts (
+        id bigserial PRIMARY KEY,
+        request_id text,
+        caller text NOT NULL,
+        operation text NOT NULL,
+        stamp_idx integer,
+        input jsonb NOT NULL,
+        idempotency_key text,
+        state text NOT NULL CHECK (state IN ('started', 'sending')),
+        endpoint text,
+        owner text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX mutation_attempts_by_key ON mutation_attempts (caller, idempotency_key);
+      ALTER TABLE mutation_history ADD COLUMN entry_key text;
+      CREATE UNIQUE INDEX mutation_history_entry_key ON mutation_history (entry_key)`,
+  },
 ];

@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
 import type { UpstreamCallRecord, UpstreamClient } from './client.js';
 import type { Endpoint } from './endpoints.js';
-import { UpstreamBadResponseError } from './errors.js';
+import { UpstreamBadResponseError, UpstreamError } from './errors.js';
 import {
   type Stamp,
   type StampFields,
@@ -15,9 +15,20 @@ import {
  * One typed function per stamp API endpoint, for one gateway request (its request id travels upstream).
  * Every method throws only UpstreamError subclasses.
  */
+/**
+ * Told about every change call (create, update, add, remove, redeem, delete): before it is sent (it may
+ * refuse, by throwing, and then nothing is sent) and how it ended.
+ */
+export interface ChangeGate {
+  beforeChange(endpoint: Endpoint): Promise<void>;
+  afterChange(endpoint: Endpoint, outcome: 'APPLIED' | 'NOT_APPLIED' | 'UNKNOWN'): void;
+}
+
 export class StampApi {
   /** Every call this request made, in order: the change history records them. */
   readonly calls: UpstreamCallRecord[] = [];
+  /** The mutation running in this request, which records each change before it is sent. */
+  gate: ChangeGate | undefined;
 
   constructor(
     private readonly client: UpstreamClient,
@@ -28,6 +39,20 @@ export class StampApi {
 
   private call(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }) {
     return this.client.call(endpoint, { ...options, requestId: this.requestId, deadline: this.deadline, onDone: (record) => this.calls.push(record) });
+  }
+
+  /** A change call: the gate hears of it before it is sent and how it ended. */
+  private async change(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }): Promise<unknown> {
+    const gate = this.gate;
+    await gate?.beforeChange(endpoint);
+    try {
+      const result = await this.call(endpoint, options);
+      gate?.afterChange(endpoint, 'APPLIED');
+      return result;
+    } catch (error) {
+      gate?.afterChange(endpoint, error instanceof UpstreamError ? error.outcome : 'UNKNOWN');
+      throw error;
+    }
   }
 
   /**
@@ -49,7 +74,7 @@ export class StampApi {
 
   /** Issues a stamp and returns its stampIdx. A result that is no stampIdx is UpstreamBadResponseError. */
   async create(fields: StampFields & { cardIdx: number; startDate: string; endDate: string }): Promise<number> {
-    const result = await this.call('create', { json: stampFieldsToUpstream(fields) });
+    const result = await this.change('create', { json: stampFieldsToUpstream(fields) });
     const stampIdx = stampIdxFromCreateResult(result);
     if (stampIdx === undefined) {
       const shown = typeof result === 'string' ? `"${result.slice(0, 40)}"` : JSON.stringify(result)?.slice(0, 40);
@@ -61,22 +86,22 @@ export class StampApi {
   /** Sets the given fields (absolute values); `resetPin` clears the customer's PIN. */
   async update(stampIdx: number, fields: UpdateFields, options: { resetPin?: boolean } = {}): Promise<void> {
     const json = { stampIdx, ...stampFieldsToUpstream(fields), ...(options.resetPin ? { resetPinYn: 'Y' } : {}) };
-    await this.call('update', { json });
+    await this.change('update', { json });
   }
 
   async add(stampIdx: number): Promise<void> {
-    await this.call('add', { json: { stampIdx } });
+    await this.change('add', { json: { stampIdx } });
   }
 
   async remove(stampIdx: number): Promise<void> {
-    await this.call('remove', { json: { stampIdx } });
+    await this.change('remove', { json: { stampIdx } });
   }
 
   async redeem(stampIdx: number, onsitePassword?: string | null): Promise<void> {
-    await this.call('redeem', { json: onsitePassword ? { stampIdx, onsitePwd: onsitePassword } : { stampIdx } });
+    await this.change('redeem', { json: onsitePassword ? { stampIdx, onsitePwd: onsitePassword } : { stampIdx } });
   }
 
   async delete(stampIdx: number): Promise<void> {
-    await this.call('delete', { searchParams: { stampIdx } });
+    await this.change('delete', { searchParams: { stampIdx } });
   }
 }

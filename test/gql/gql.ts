@@ -14,19 +14,6 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.PlusOneDocument,
-    "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOnceDocument,
-    "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n": typeof types.HistoryDocument,
-    "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n": typeof types.HistoryAdjustDocument,
-    "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.HistoryAddDocument,
-    "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n": typeof types.HistoryRedeemDocument,
-    "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": typeof types.AddWithKeyDocument,
-    "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.AdjustWithKeyDocument,
-    "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateWithKeyDocument,
-    "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": typeof types.TwoAddsDocument,
-    "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n": typeof types.ReissueSafelyDocument,
-    "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n": typeof types.ParkedDocument,
-    "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n": typeof types.ResolveParkedDocument,
     "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": typeof types.ReadOneDocument,
     "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOneDocument,
     "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": typeof types.SetCountDocument,
@@ -48,21 +35,21 @@ type Documents = {
     "\n  mutation AdjustForValidation($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { stampIdx } }\n": typeof types.AdjustForValidationDocument,
     "\n  mutation ReissueForValidation($input: RedeemAndReissueInput!) { redeemAndReissue(input: $input) { newStampIdx } }\n": typeof types.ReissueForValidationDocument,
     "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": typeof types.StampByIdDocument,
+    "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.PlusOneDocument,
+    "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.AddOnceDocument,
+    "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n": typeof types.HistoryDocument,
+    "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n": typeof types.HistoryAdjustDocument,
+    "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": typeof types.HistoryAddDocument,
+    "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n": typeof types.HistoryRedeemDocument,
+    "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": typeof types.AddWithKeyDocument,
+    "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": typeof types.AdjustWithKeyDocument,
+    "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": typeof types.CreateWithKeyDocument,
+    "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": typeof types.TwoAddsDocument,
+    "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n": typeof types.ReissueSafelyDocument,
+    "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n": typeof types.ParkedDocument,
+    "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n": typeof types.ResolveParkedDocument,
 };
 const documents: Documents = {
-    "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.PlusOneDocument,
-    "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOnceDocument,
-    "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n": types.HistoryDocument,
-    "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n": types.HistoryAdjustDocument,
-    "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.HistoryAddDocument,
-    "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n": types.HistoryRedeemDocument,
-    "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": types.AddWithKeyDocument,
-    "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.AdjustWithKeyDocument,
-    "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateWithKeyDocument,
-    "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": types.TwoAddsDocument,
-    "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n": types.ReissueSafelyDocument,
-    "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n": types.ParkedDocument,
-    "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n": types.ResolveParkedDocument,
     "\n  query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }\n": types.ReadOneDocument,
     "\n  mutation AddOne($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOneDocument,
     "\n  mutation SetCount($input: UpdateStampInput!) { updateStamp(input: $input) { stampIdx } }\n": types.SetCountDocument,
@@ -84,6 +71,19 @@ const documents: Documents = {
     "\n  mutation AdjustForValidation($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { stampIdx } }\n": types.AdjustForValidationDocument,
     "\n  mutation ReissueForValidation($input: RedeemAndReissueInput!) { redeemAndReissue(input: $input) { newStampIdx } }\n": types.ReissueForValidationDocument,
     "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n": types.StampByIdDocument,
+    "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.PlusOneDocument,
+    "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.AddOnceDocument,
+    "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n": types.HistoryDocument,
+    "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n": types.HistoryAdjustDocument,
+    "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n": types.HistoryAddDocument,
+    "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n": types.HistoryRedeemDocument,
+    "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n": types.AddWithKeyDocument,
+    "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n": types.AdjustWithKeyDocument,
+    "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n": types.CreateWithKeyDocument,
+    "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n": types.TwoAddsDocument,
+    "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n": types.ReissueSafelyDocument,
+    "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n": types.ParkedDocument,
+    "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n": types.ResolveParkedDocument,
 };
 
 /**
@@ -100,58 +100,6 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"): (typeof documents)["\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n"): (typeof documents)["\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n"): (typeof documents)["\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n"): (typeof documents)["\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"): (typeof documents)["\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"): (typeof documents)["\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n"): (typeof documents)["\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n"): (typeof documents)["\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n"): (typeof documents)["\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -236,6 +184,58 @@ export function graphql(source: "\n  mutation ReissueForValidation($input: Redee
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n"): (typeof documents)["\n  query StampById($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"): (typeof documents)["\n  mutation PlusOne($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n"): (typeof documents)["\n  query History($stampIdx: Int!, $first: Int, $after: String) {\n    stampHistory(stampIdx: $stampIdx, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id at operation caller requestId outcome errorCode idempotencyKey input\n          before { stamps } after { stamps }\n          upstreamCalls { endpoint status code attempts error }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n      lastKnownStamp { stampIdx stamps complete }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n"): (typeof documents)["\n  mutation HistoryAdjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { newStamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation HistoryAdd($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation HistoryRedeem($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n"): (typeof documents)["\n  mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"): (typeof documents)["\n  mutation AdjustWithKey($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"): (typeof documents)["\n  mutation CreateWithKey($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"): (typeof documents)["\n  mutation TwoAdds($a: AddStampInput!, $b: AddStampInput!) { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n"): (typeof documents)["\n  mutation ReissueSafely($input: RedeemAndReissueInput!) {\n    redeemAndReissue(input: $input) { redeemedStampIdx newStampIdx newStamp { stampIdx user { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n"): (typeof documents)["\n  query Parked { parkedReissues { id oldStampIdx step parkedStep parkedReason newStampIdx oldStamp { stampIdx } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n"): (typeof documents)["\n  mutation ResolveParked($input: ResolveParkedReissueInput!) { resolveParkedReissue(input: $input) { redeemedStampIdx newStampIdx } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -50,6 +50,7 @@ export async function startGateway(
   const parts = buildParts(
     {
       production: false,
+      database: defaults.database,
       security: { ...defaults.security, ...security },
       limits: { ...defaults.limits, ...mutations },
       // Tests count upstream calls exactly: no cache, and quota and breaker out of the way unless a

@@ -46,7 +46,8 @@ describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ o
     const idempotencyKey = `reissue-${old}`;
     gw.sandbox.faults.add({ endpoint: 'create', action: { type: 'status', status: 429, retryAfter: 1 } });
     const failed = onlyError(await gw.request(Reissue, { input: { stampIdx: old, idempotencyKey } }));
-    expect(failed.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', outcome: 'NOT_APPLIED', redeemedStampIdx: old });
+    // The redeem applied: a multi-step mutation is NOT_APPLIED only when no step could have applied anything.
+    expect(failed.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', outcome: 'UNKNOWN', redeemedStampIdx: old, failedStep: 'issue' });
     const done = expectNoErrors(await gw.request(Reissue, { input: { stampIdx: old, idempotencyKey } }));
     expect(done.redeemAndReissue).toMatchObject({ redeemedStampIdx: old, newStamp: { user: { id: 'resume-1' } } });
     expect(gw.sandbox.requests.count('redeem')).toBe(1);

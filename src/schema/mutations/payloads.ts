@@ -4,6 +4,7 @@ import { errors } from '../../errors.js';
 import { readStampOrNull } from '../../stamps/read.js';
 import type { StampPayload } from '../../stamps/mutation.js';
 import { Stamp } from '../stamp.js';
+import { idempotencyKeySchema } from '../inputs.js';
 import { executedRootFields } from './root-fields.js';
 
 /** Whether the client's selection of this mutation field includes `field` (fragments count as yes). */
@@ -18,7 +19,9 @@ export function selects(info: GraphQLResolveInfo, field: string): boolean {
  */
 export function idempotencyKeyOf(ctx: GatewayContext, input: { idempotencyKey?: string | null }, info: GraphQLResolveInfo): string | null {
   if (input.idempotencyKey) return input.idempotencyKey;
-  if (!ctx.idempotencyKeyHeader) return null;
+  if (ctx.idempotencyKeyHeader === null) return null;
+  const header = idempotencyKeySchema.safeParse(ctx.idempotencyKeyHeader);
+  if (!header.success) throw errors.badUserInput(header.error.issues.map((i) => ({ path: 'Idempotency-Key', message: i.message })));
   if (executedRootFields(info).size > 1) {
     throw errors.badUserInput([{ path: 'Idempotency-Key', message: 'applies to one mutation per request; give each input its own idempotencyKey' }]);
   }
@@ -42,6 +45,12 @@ export function stampPayload<Shape extends StampPayload>(name: string, descripti
         description: 'The stamp after the change, read from the stamp service; null when it no longer shows it.',
         // Read inside the mutation (and kept for idempotent replays) when the client asked for it.
         resolve: (payload, _, ctx) => (payload.stamp !== undefined ? payload.stamp : readStampOrNull(ctx.stamps, payload.stampIdx)),
+      }),
+      stampUnavailableReason: t.string({
+        nullable: true,
+        description:
+          "Why `stamp` is null: the stamp service's reason for not showing the stamp, e.g. its validity window has not started yet (a future startDate) or it was deactivated. Null when `stamp` is given, or was not asked for.",
+        resolve: (payload) => payload.stampUnavailableReason ?? null,
       }),
     }),
   });

@@ -15,7 +15,7 @@ const ResolveParkedReissueInput = builder.inputType('ResolveParkedReissueInput',
     idempotencyKey: idempotencyKeyField(t),
   }),
   validate: z
-    .looseObject({ newStampIdx: optional(stampIdxSchema), issueNew: z.boolean().nullish(), idempotencyKey: optional(idempotencyKeySchema) })
+    .looseObject({ operationId: z.string().regex(/^\d{1,18}$/, 'is not a redeem-and-reissue operation'), newStampIdx: optional(stampIdxSchema), issueNew: z.boolean().nullish(), idempotencyKey: optional(idempotencyKeySchema) })
     .refine((v) => (v.newStampIdx ? 1 : 0) + (v.issueNew ? 1 : 0) === 1, { message: 'give exactly one of newStampIdx or issueNew: true', path: ['newStampIdx'] }),
 });
 
