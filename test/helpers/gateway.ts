@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { buildParts } from '../../src/app.js';
 import { Authenticator } from '../../src/auth/authentication.js';
 import { loadConfig, type MutationLimits, type ResilienceOptions, type SecurityOptions, type UpstreamOptions } from '../../src/config.js';
-import { createGateway } from '../../src/gateway.js';
+import { createGateway, type GatewayParts } from '../../src/gateway.js';
 import { GatewayStore } from '../../src/store/store.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import { startSandbox, TEST_USER_AGENT } from './sandbox.js';
@@ -24,7 +24,11 @@ export interface TestGateway {
   url: string;
   sandbox: Sandbox;
   store: GatewayStore;
+  /** What the gateway is made of (its outbox, its stamp API client). */
+  parts: GatewayParts;
   request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** An untyped request, for documents a test builds itself (hostile input, generated cases). */
+  post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<any>>;
   close(): Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export async function startGateway(
     url,
     sandbox,
     store,
+    parts,
     async request(document, variables, headers = {}) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -76,9 +81,18 @@ export async function startGateway(
       });
       return { status: res.status, headers: res.headers, body: (await res.json()) as never };
     },
+    async post(query, variables, headers = {}) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as never };
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await parts.stamps.outbox.flush(1_000);
       await parts.stamps.client.close();
       if (!options.sandbox) await sandbox.close();
       if (!options.store) await store.close();
