@@ -35,9 +35,14 @@ export function buildParts(
   deps: { store: GatewayStore; auth: Authenticator; logger?: Logger; readyChecks?: Record<string, () => Promise<void>> },
 ): GatewayParts {
   const { upstream, resilience, security, limits } = config;
-  const quota = new Quota({ perMinute: resilience.ratePerMinute, perHour: resilience.ratePerHour, maxQueueWaitMs: resilience.maxQueueWaitMs });
+  const quota = new Quota({
+    perMinute: resilience.ratePerMinute,
+    perHour: resilience.ratePerHour,
+    maxQueueWaitMs: resilience.maxQueueWaitMs,
+    callerShare: resilience.callerShare,
+  });
   const breaker = new CircuitBreaker({ threshold: resilience.breakerThreshold, cooldownMs: resilience.breakerCooldownMs });
-  const cache = new StampCache(resilience.cacheTtlMs);
+  const cache = new StampCache({ ttlMs: resilience.cacheTtlMs, unavailableTtlMs: resilience.unavailableCacheTtlMs });
   const metrics = new GatewayMetrics(quota, breaker, cache);
   const { logger } = deps;
   const client = createUpstreamClient({

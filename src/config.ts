@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   STAMP_MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(20),
 
   STAMP_READ_CACHE_TTL_MS: int(0, 3_600_000).default(3_000),
+  STAMP_UNAVAILABLE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+  STAMP_API_CALLER_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
   STAMP_API_RATE_PER_MINUTE: int(1, 1_000_000).default(180),
   STAMP_API_RATE_PER_HOUR: int(1, 60_000_000).default(1_800),
   STAMP_API_MAX_QUEUE_WAIT_MS: int(0, 60_000).default(2_000),
@@ -86,6 +88,10 @@ export interface MutationLimits {
 export interface ResilienceOptions {
   /** Stamp reads are cached this long; 0 turns the cache (and shared in-flight reads) off. */
   cacheTtlMs: number;
+  /** A stamp the stamp API refused (unknown, expired, inactive, redeemed) is remembered this long; 0: never. */
+  unavailableCacheTtlMs: number;
+  /** The share of the minute's quota one caller may spend (an API key may be given its own). */
+  callerShare: number;
   /** Outgoing calls per minute and per hour: the plan's limits (Personal: 180 and 1800). */
   ratePerMinute: number;
   ratePerHour: number;
@@ -213,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
     resilience: {
       cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS,
+      unavailableCacheTtlMs: e.STAMP_UNAVAILABLE_CACHE_TTL_MS,
+      callerShare: e.STAMP_API_CALLER_SHARE,
       ratePerMinute: e.STAMP_API_RATE_PER_MINUTE,
       ratePerHour: e.STAMP_API_RATE_PER_HOUR,
       maxQueueWaitMs: e.STAMP_API_MAX_QUEUE_WAIT_MS,

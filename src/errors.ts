@@ -164,6 +164,8 @@ export const errors = {
       return new GatewayError('UPSTREAM_REJECTED', `The stamp API refused ${error.endpoint} with HTTP ${status}${tail}`, { ...extensions, httpStatus: status });
     }
     if (error instanceof UpstreamShedError) {
+      // The caller's own share is its own limit, not the stamp API's.
+      if (error.reason === 'share') return new GatewayError('RATE_LIMITED', `${error.message}${tail}`, { ...extensions, retryAfter: error.retryAfter, shedBy: error.reason });
       const code = error.reason === 'quota' ? 'UPSTREAM_RATE_LIMITED' : error.reason === 'breaker' ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_TIMEOUT';
       return new GatewayError(code, `${error.message}${tail}`, { ...extensions, retryAfter: error.retryAfter, shedBy: error.reason });
     }

@@ -14,6 +14,8 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
   /** A customer token: sees only its own stamps (user.id = sub). */
   customerUserId: string | null;
+  /** The share of the stamp API's minute quota this caller may spend, when not the default. */
+  quotaShare?: number;
 }
 
 export const ANONYMOUS: Caller = { id: 'anonymous', kind: 'anonymous', scopes: new Set(), customerUserId: null };
@@ -26,6 +28,8 @@ const ApiKeyFileSchema = z.array(
       key: z.string().min(16, 'keys must be at least 16 characters').optional(),
       keySha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional(),
       scopes: z.array(z.enum(SCOPES)).min(1),
+      /** This key's share of the stamp API's minute quota (0 to 1), e.g. 1 for a back office. */
+      quotaShare: z.number().gt(0).max(1).optional(),
     })
     .refine((k) => (k.key ? 1 : 0) + (k.keySha256 ? 1 : 0) === 1, 'give exactly one of key or keySha256'),
 );
@@ -74,13 +78,13 @@ const unauthenticated = errors.unauthenticated;
 export class Authenticator {
   private constructor(
     readonly mode: AuthSettings['mode'],
-    private readonly keys: Array<{ name: string; digest: Buffer; scopes: Set<Scope> }>,
+    private readonly keys: Array<{ name: string; digest: Buffer; scopes: Set<Scope>; quotaShare?: number }>,
     private readonly jwtKey: Uint8Array | CryptoKey | KeyObject | undefined,
     private readonly jwtOptions: { issuer?: string; audience?: string; algorithms: string[]; maxLifetimeS: number },
   ) {}
 
   static async create(settings: AuthSettings): Promise<Authenticator> {
-    let keys: Array<{ name: string; digest: Buffer; scopes: Set<Scope> }> = [];
+    let keys: Array<{ name: string; digest: Buffer; scopes: Set<Scope>; quotaShare?: number }> = [];
     if (settings.apiKeysFile) {
       let parsed;
       try {
@@ -95,6 +99,7 @@ export class Authenticator {
         name: k.name,
         digest: k.key ? sha256(k.key) : Buffer.from(k.keySha256!, 'hex'),
         scopes: new Set(k.scopes),
+        quotaShare: k.quotaShare,
       }));
     }
     let jwtKey: Uint8Array | CryptoKey | KeyObject | undefined;
@@ -135,7 +140,7 @@ export class Authenticator {
     // Hash, then compare every key in constant time: neither a key nor its position leaks by timing.
     let found: (typeof this.keys)[number] | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.digest, digest)) found = key;
-    if (found) return { id: `key:${found.name}`, kind: 'api-key', scopes: found.scopes, customerUserId: null };
+    if (found) return { id: `key:${found.name}`, kind: 'api-key', scopes: found.scopes, customerUserId: null, quotaShare: found.quotaShare };
     if (this.jwtKey && token.split('.').length === 3) return this.verifyJwt(token);
     throw unauthenticated('The token is not valid');
   }

@@ -47,7 +47,7 @@ export class StampSession {
     readonly requestId: string,
   ) {
     this.deadline = Date.now() + deps.deadlineMs;
-    this.api = new StampApi(deps.client, requestId, this.deadline);
+    this.api = new StampApi(deps.client, requestId, this.deadline, { id: caller.id, share: caller.quotaShare });
   }
 
   /** The bound of a state-store call now: its own limit, within what is left of the request's deadline. */

@@ -1,59 +1,68 @@
+import { LRUCache } from 'lru-cache';
+import { GatewayError } from '../errors.js';
 import type { Stamp } from '../upstream/mapping.js';
 
+type Fetch = () => Promise<Stamp>;
+
+export interface StampCacheOptions {
+  /** How long a stamp read is served from memory; 0: not at all. */
+  ttlMs: number;
+  /** How long a refusal (unknown, expired, inactive, redeemed) is remembered; 0: not at all. */
+  unavailableTtlMs: number;
+  /** Entries kept, each kind. @default 10000 */
+  max?: number;
+}
+
 /**
- * A short-lived cache of stamp reads, shared by all requests: identical reads in flight share one
- * upstream call, and a stamp read within the TTL is not fetched again. The gateway's own mutations
- * invalidate a stamp at once, and a read that was in flight during a mutation is not stored, so a
- * client never reads its own write stale. Refusals are never cached.
+ * The stamp reads shared by all requests (lru-cache): identical reads in flight share one upstream
+ * call, a stamp read within the TTL is not fetched again, and a refusal is remembered briefly so that
+ * probing the same missing ids again costs nothing upstream. A change through the gateway forgets the
+ * stamp at once, and a read still in flight at that moment is aborted as a cache fill (its caller gets
+ * a fresh read), so nobody reads their own write stale.
  */
 export class StampCache {
-  private readonly entries = new Map<number, { stamp: Stamp; expires: number }>();
-  private readonly inflight = new Map<number, { generation: number; promise: Promise<Stamp> }>();
-  private readonly generations = new Map<number, number>();
+  private readonly stamps: LRUCache<number, Stamp, Fetch> | undefined;
+  private readonly refusals: LRUCache<number, GatewayError> | undefined;
   hits = 0;
   misses = 0;
 
-  constructor(
-    readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(readonly options: StampCacheOptions) {
+    const max = options.max ?? 10_000;
+    if (options.ttlMs > 0) {
+      this.stamps = new LRUCache<number, Stamp, Fetch>({ max, ttl: options.ttlMs, fetchMethod: (_idx, _stale, { context }) => context() });
+    }
+    if (options.unavailableTtlMs > 0) this.refusals = new LRUCache<number, GatewayError>({ max, ttl: options.unavailableTtlMs });
+  }
 
-  async read(stampIdx: number, fetch: () => Promise<Stamp>): Promise<Stamp> {
-    if (this.ttlMs <= 0) return fetch();
-    const cached = this.entries.get(stampIdx);
-    if (cached && cached.expires > Date.now()) {
+  async read(stampIdx: number, fetch: Fetch): Promise<Stamp> {
+    const refused = this.refusals?.get(stampIdx);
+    if (refused) {
       this.hits++;
-      return cached.stamp;
+      throw refused;
     }
-    const generation = this.generations.get(stampIdx) ?? 0;
-    const pending = this.inflight.get(stampIdx);
-    if (pending && pending.generation === generation) {
-      this.hits++;
-      return pending.promise;
-    }
-    this.misses++;
-    const promise = fetch().then(
-      (stamp) => {
-        if ((this.generations.get(stampIdx) ?? 0) === generation) {
-          if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-          this.entries.set(stampIdx, { stamp, expires: Date.now() + this.ttlMs });
-        }
-        return stamp;
-      },
-    );
-    this.inflight.set(stampIdx, { generation, promise });
     try {
-      return await promise;
-    } finally {
-      if (this.inflight.get(stampIdx)?.promise === promise) this.inflight.delete(stampIdx);
+      if (!this.stamps) {
+        this.misses++;
+        return await fetch();
+      }
+      const status: LRUCache.Status<Stamp> = {};
+      const stamp = await this.stamps.fetch(stampIdx, { context: fetch, status }).catch((error: unknown) => {
+        // Forgotten while in flight: this caller still gets an answer, read afresh and not kept.
+        if (status.fetchAborted || (error as Error)?.name === 'AbortError') return fetch();
+        throw error;
+      });
+      if (status.fetch === 'hit' || status.fetch === 'inflight') this.hits++;
+      else this.misses++;
+      return stamp!;
+    } catch (error) {
+      if (this.refusals && error instanceof GatewayError && error.code === 'STAMP_UNAVAILABLE') this.refusals.set(stampIdx, error);
+      throw error;
     }
   }
 
   /** Forgets a stamp (it changed, or may have): the next read goes upstream. */
   invalidate(stampIdx: number): void {
-    this.entries.delete(stampIdx);
-    this.inflight.delete(stampIdx);
-    this.generations.set(stampIdx, (this.generations.get(stampIdx) ?? 0) + 1);
-    if (this.generations.size > this.maxEntries * 2) this.generations.clear();
+    this.stamps?.delete(stampIdx);
+    this.refusals?.delete(stampIdx);
   }
 }

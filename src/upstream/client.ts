@@ -45,6 +45,8 @@ export interface CallOptions {
   searchParams?: Record<string, string | number>;
   json?: Record<string, unknown>;
   requestId?: string;
+  /** Who the call is for: each caller may spend its share of the quota, no more. */
+  caller?: { id: string; share?: number };
   /** Epoch ms by which the caller needs an answer; each attempt's timeout is cut to fit. */
   deadline?: number;
   /** Told about the call once it has ended, successfully or not. */
@@ -235,7 +237,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         try {
           breaker?.admit(endpoint);
           try {
-            await quota?.acquire(endpoint, until);
+            await quota?.acquire(endpoint, until, call.caller);
           } catch (error) {
             breaker?.release();
             throw error;

@@ -98,13 +98,15 @@ export class UpstreamShedError extends UpstreamError {
   protected readonly ownOutcome = 'NOT_APPLIED';
   constructor(
     endpoint: Endpoint,
-    readonly reason: 'quota' | 'breaker' | 'deadline',
+    readonly reason: 'quota' | 'share' | 'breaker' | 'deadline',
     readonly retryAfter: number,
   ) {
     super(
       endpoint,
       reason === 'quota'
         ? `The stamp API quota is used up for now; ${endpoint} was not sent`
+        : reason === 'share'
+          ? `This caller has used its share of the stamp API's quota for this minute; ${endpoint} was not sent`
         : reason === 'breaker'
           ? `The stamp API is failing; ${endpoint} was not sent (circuit open)`
           : `No time left in this request's deadline; ${endpoint} was not sent`,

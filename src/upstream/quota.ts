@@ -10,6 +10,8 @@ export interface QuotaOptions {
   maxQueueWaitMs?: number;
   /** Retries allowed, as a share of calls in the last 10 s (at least 10). @default 0.2 */
   retryBudgetRatio?: number;
+  /** The share of the minute's calls one caller may spend, unless the caller has its own. @default 1 */
+  callerShare?: number;
   now?: () => number;
 }
 
@@ -62,6 +64,9 @@ export class Quota {
   private readonly recentRetries = new CallTimes(10_000);
   private pausedUntil = 0;
   private readonly now: () => number;
+  /** Each caller's calls in the last minute, for its fair share. Idle callers are swept. */
+  private readonly callers = new Map<string, CallTimes>();
+  private lastSweep = 0;
 
   constructor(private readonly options: QuotaOptions) {
     this.now = options.now ?? Date.now;
@@ -98,8 +103,20 @@ export class Quota {
     return this.minute.length >= this.options.perMinute || this.hour.length >= this.options.perHour;
   }
 
-  /** Waits for a slot within `deadline` (epoch ms); throws UpstreamShedError when none comes in time. */
-  async acquire(endpoint: Endpoint, deadline: number): Promise<void> {
+  /**
+   * Waits for a slot within `deadline` (epoch ms); throws UpstreamShedError when none comes in time, or
+   * at once when the caller has spent its share of the minute ('share': the caller's own limit).
+   */
+  async acquire(endpoint: Endpoint, deadline: number, caller?: { id: string; share?: number }): Promise<void> {
+    const share = caller ? (caller.share ?? this.options.callerShare ?? 1) : 1;
+    // A caller with the whole quota is limited by the quota itself.
+    const mine = caller && share < 1 ? this.callerWindow(caller.id) : undefined;
+    if (mine) {
+      const limit = Math.max(1, Math.floor(this.options.perMinute * share));
+      const now = this.now();
+      mine.prune(now);
+      if (mine.length >= limit) throw new UpstreamShedError(endpoint, 'share', Math.max(1, Math.ceil((mine.oldest + 60_000 - now) / 1000)));
+    }
     for (;;) {
       const now = this.now();
       if (now >= deadline) throw new UpstreamShedError(endpoint, 'deadline', 1);
@@ -111,6 +128,21 @@ export class Quota {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     this.take(this.now());
+    mine?.add(this.now());
+  }
+
+  private callerWindow(id: string): CallTimes {
+    const now = this.now();
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      for (const [key, window] of this.callers) {
+        window.prune(now);
+        if (!window.length) this.callers.delete(key);
+      }
+    }
+    let window = this.callers.get(id);
+    if (!window) this.callers.set(id, (window = new CallTimes(60_000)));
+    return window;
   }
 
   private take(now: number): void {

@@ -35,10 +35,18 @@ export class StampApi {
     private readonly requestId?: string,
     /** Epoch ms by which the gateway's caller needs an answer. */
     private readonly deadline?: number,
+    /** Who the calls are for (their share of the quota). */
+    private readonly caller?: { id: string; share?: number },
   ) {}
 
   private call(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }) {
-    return this.client.call(endpoint, { ...options, requestId: this.requestId, deadline: this.deadline, onDone: (record) => this.calls.push(record) });
+    return this.client.call(endpoint, {
+      ...options,
+      requestId: this.requestId,
+      deadline: this.deadline,
+      caller: this.caller,
+      onDone: (record) => this.calls.push(record),
+    });
   }
 
   /** A change call: the gate hears of it before it is sent and how it ended. */

@@ -59,7 +59,16 @@ export async function startGateway(
       limits: { ...defaults.limits, ...mutations },
       // Tests count upstream calls exactly: no cache, and quota and breaker out of the way unless a
       // test is about them.
-      resilience: { ...defaults.resilience, cacheTtlMs: 0, ratePerMinute: 1e6, ratePerHour: 1e7, breakerThreshold: 1e6, ...options.resilience },
+      resilience: {
+        ...defaults.resilience,
+        cacheTtlMs: 0,
+        unavailableCacheTtlMs: 0,
+        callerShare: 1,
+        ratePerMinute: 1e6,
+        ratePerHour: 1e7,
+        breakerThreshold: 1e6,
+        ...options.resilience,
+      },
       upstream: { ...defaults.upstream, url: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2_000, userAgent: TEST_USER_AGENT, maxInFlight: 16, ...options.upstream },
     },
     { store, auth: options.auth ?? LOCAL_ADMIN, logger: options.logger },

@@ -63,6 +63,10 @@ export async function startCluster(): Promise<Cluster> {
     return [postmaster, ...children];
   };
   let frozen: number[] = [];
+  const thaw = () => {
+    for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    frozen = [];
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/gateway`,
     port,
@@ -72,10 +76,7 @@ export async function startCluster(): Promise<Cluster> {
       frozen = pids();
       for (const pid of frozen) process.kill(pid, 'SIGSTOP');
     },
-    thaw() {
-      for (const pid of frozen) process.kill(pid, 'SIGCONT');
-      frozen = [];
-    },
+    thaw,
     lockTable(table, seconds, schema) {
       const qualified = schema ? `${schema}.${table}` : table;
       const child = spawn(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'gateway', '-c', `begin; lock table ${qualified} in access exclusive mode; select 'locked'; select pg_sleep(${seconds}); commit;`], {
@@ -85,7 +86,7 @@ export async function startCluster(): Promise<Cluster> {
     },
     destroy() {
       try {
-        this.thaw();
+        thaw();
         asPostgres(`${bin}/pg_ctl -D ${data} -m immediate stop`);
       } catch {
         // already stopped

@@ -86,6 +86,44 @@ describe('rate shaping to the plan limit', () => {
   });
 });
 
+describe('a fair share of the quota, and refusals remembered', () => {
+  it('lets a customer hammering 200 missing ids spend no more than its share, and leaves a writer working', async () => {
+    const secret = 'a-test-secret-that-is-long-enough-for-hs256';
+    const dir = await mkdtemp(join(tmpdir(), 'share-'));
+    const keys = join(dir, 'keys.json');
+    await writeFile(keys, JSON.stringify([{ name: 'till', key: 'till-key-0123456789abcdef', scopes: ['stamps:read', 'stamps:write'] }]));
+    const auth = await Authenticator.create({ mode: 'enforced', jwtSecret: secret, apiKeysFile: keys });
+    const gw = await startGateway({ sandbox, store, auth, resilience: { ratePerMinute: 40, ratePerHour: 1_000, callerShare: 0.25, unavailableCacheTtlMs: 30_000 } });
+    try {
+      const { SignJWT } = await import('jose');
+      const token = await new SignJWT({ sub: 'hammer', scope: 'stamps:read' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+      const ids = Array.from({ length: 100 }, (_, i) => 7_000_000 + i);
+      const probe = (list: number[]) => post(gw.url, 'query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx } }', { ids: list }, { authorization: `Bearer ${token}` }).then((r) => r.json() as Promise<any>);
+      const before = sandbox.requests.total('validate');
+      const first = [await probe(ids), await probe(ids.map((i) => i + 100))];
+      // 25% of 40 calls a minute: 10 reach the stamp API, the rest are refused fast with a retry hint.
+      expect(sandbox.requests.total('validate') - before).toBe(10);
+      const codes = first.flatMap((r) => r.errors.map((e: any) => e.extensions.code));
+      expect(codes.filter((c: string) => c === 'STAMP_UNAVAILABLE')).toHaveLength(10);
+      expect(codes.filter((c: string) => c === 'RATE_LIMITED')).toHaveLength(190);
+      expect(first[0].errors.find((e: any) => e.extensions.code === 'RATE_LIMITED').extensions.retryAfter).toBeGreaterThan(0);
+      // Asking again about the same missing ids costs nothing upstream.
+      await probe(ids);
+      expect(sandbox.requests.total('validate') - before).toBe(10);
+      // The quota left is the writer's.
+      const i = stamp();
+      const res = await post(gw.url, 'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stamp { stamps } } }', { i }, { authorization: 'Bearer till-key-0123456789abcdef' }).then((r) => r.json() as Promise<any>);
+      expect(res.errors, JSON.stringify(res)).toBeUndefined();
+      expect(res.data.addStamp.stamp.stamps).toBe(1);
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      expect(metrics).toMatch(/stamp_api_quota\{window="minute",kind="left"\} (2[0-9]|30)/);
+    } finally {
+      await gw.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the circuit breaker', () => {
   it('opens after repeated failures, fails in milliseconds without calling, reports not ready, and recovers', async () => {
     const gw = await startGateway({ sandbox, store, upstream: { retries: 0 }, resilience: { breakerThreshold: 3, breakerCooldownMs: 300 } });
