@@ -19,7 +19,8 @@ export interface Caller {
 }
 
 export const ANONYMOUS: Caller = { id: 'anonymous', kind: 'anonymous', scopes: new Set(), customerUserId: null };
-export const LOCAL_ADMIN: Caller = { id: 'local-admin', kind: 'local-admin', scopes: new Set(SCOPES), customerUserId: null };
+// The operator of a gateway without callers (sandbox, or GATEWAY_AUTH=off) is not held to a share of the quota.
+export const LOCAL_ADMIN: Caller = { id: 'local-admin', kind: 'local-admin', scopes: new Set(SCOPES), customerUserId: null, quotaShare: 1 };
 
 const ApiKeyFileSchema = z.array(
   z
