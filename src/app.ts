@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import { Authenticator } from './auth/authentication.js';
 import { SlidingWindowLimiter } from './auth/mutation-limits.js';
 import type { Config } from './config.js';
-import { type GatewayParts, READY_CHECK_MS } from './gateway.js';
+import type { GatewayParts } from './gateway.js';
 import { yogaLogger } from './logger.js';
 import { GatewayMetrics } from './plugins/use-metrics.js';
+import { operatorEndpoints, READY_CHECK_MS } from './plugins/use-operator-endpoints.js';
 import { createSandbox, DEFAULT_SANDBOX_API_KEY, type Sandbox } from './sandbox/server.js';
 import { StampLocks } from './stamps/locks.js';
 import { Outbox } from './stamps/outbox.js';
@@ -79,13 +80,17 @@ export function buildParts(
       outbox: new Outbox(logger, 10_000, config.database.timeoutMs),
       log: logger,
     },
-    readyChecks: {
-      database: () => deps.store.ping({ timeoutMs: READY_CHECK_MS }),
-      upstream: async () => {
-        if (breaker.state === 'open') throw new Error('the circuit breaker on the stamp API is open');
+    operator: operatorEndpoints({
+      metrics,
+      token: security.metricsToken,
+      readyChecks: {
+        database: () => deps.store.ping({ timeoutMs: READY_CHECK_MS }),
+        upstream: async () => {
+          if (breaker.state === 'open') throw new Error('the circuit breaker on the stamp API is open');
+        },
+        ...deps.readyChecks,
       },
-      ...deps.readyChecks,
-    },
+    }),
   };
 }
 

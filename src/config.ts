@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   MAX_QUERY_COST: int(10, 1_000_000).default(5_000),
   MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
   METRICS_MAX_OPERATION_NAMES: int(0, 10_000).default(100),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: port.optional(),
   MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(300),
   STAMP_MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(20),
 
@@ -76,6 +78,10 @@ export interface SecurityOptions {
   persistedOperations?: Record<string, string>;
   /** Distinct client-chosen operation names labelled in metrics; the rest count as `other`. */
   maxOperationNames: number;
+  /** /metrics and /ready need `Authorization: Bearer <token>` when set. */
+  metricsToken?: string;
+  /** /metrics and /ready are served on this port only (on HOST), not on the GraphQL port, when set. */
+  metricsPort?: number;
 }
 
 export interface MutationLimits {
@@ -215,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       persistedOperations,
       maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+      metricsToken: e.METRICS_TOKEN,
+      metricsPort: e.METRICS_PORT,
     },
     limits: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
     resilience: {

@@ -4,7 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { type GraphQLError, Kind, parse, type ValidationContext } from 'graphql';
-import { createYoga, useReadinessCheck, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authentication.js';
 import type { GatewayContext } from './builder.js';
 import type { SecurityOptions } from './config.js';
@@ -13,6 +13,7 @@ import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { type GatewayMetrics, OperationNames, useMetrics } from './plugins/use-metrics.js';
 import { useOperationLog } from './plugins/use-operation-log.js';
+import { type OperatorEndpoints, useOperatorEndpoints } from './plugins/use-operator-endpoints.js';
 import { OperationRecords } from './plugins/use-operation-records.js';
 import { RequestIds, useRequestId } from './plugins/use-request-id.js';
 import { schema } from './schema/index.js';
@@ -26,8 +27,8 @@ export interface GatewayParts {
   stamps: StampDeps;
   auth: Authenticator;
   metrics: GatewayMetrics;
-  /** Each must resolve for /ready to answer 200; a rejection names what is not ready. */
-  readyChecks: Record<string, () => Promise<void>>;
+  /** /metrics and /ready. */
+  operator: OperatorEndpoints;
   /** Operation log lines; none when omitted. */
   logger?: Logger;
   /** yoga's own log (request errors); silent when omitted. */
@@ -60,18 +61,6 @@ const reportAsValidationError = {
       ctx?.reportError(toGraphQLError(errors.validationFailed(error.message.replace(/^Syntax Error: /, '')))),
   ],
 };
-
-/** /ready answers within this bound, whatever its checks do. */
-export const READY_CHECK_MS = 2_000;
-
-/** A readiness check that has not answered within READY_CHECK_MS counts as failed. */
-function withinReadyBound(check: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    check,
-    new Promise<void>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_MS} ms`)), READY_CHECK_MS))),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /** The names of the operations in the persisted-operations allow-list: always labelled in metrics. */
 function persistedOperationNames(documents: Record<string, string> | undefined): string[] {
@@ -112,19 +101,7 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
       records.plugin(),
       // Before the metrics and the log, so that they see the codes the client receives.
       useErrorCodes((error) => parts.yogaLogger?.error(error)),
-      useReadinessCheck({
-        check: async () => {
-          const failed: Record<string, string> = {};
-          // Each check within a bound: a database that hangs is reported as not ready, in time.
-          await Promise.all(
-            Object.entries(parts.readyChecks).map(([name, check]) =>
-              withinReadyBound(check()).catch((e: Error) => void (failed[name] = e.message)),
-            ),
-          );
-          const ready = Object.keys(failed).length === 0;
-          return Response.json({ ready, ...(ready ? {} : { failed }) }, { status: ready ? 200 : 503 });
-        },
-      }),
+      useOperatorEndpoints(parts.operator, { servedHere: security.metricsPort === undefined }),
       useMetrics(metrics, new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames), records),
       ...(logger ? [useOperationLog(logger, records, (request) => requestIds.of(request))] : []),
       useBodyLimit(security.maxBodyBytes),

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { type App, StartupError, startApp } from './app.js';
@@ -48,6 +48,29 @@ try {
 }
 const { port } = server.address() as AddressInfo;
 const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+
+// /metrics and /ready on a port of their own, when asked: the GraphQL port then answers them 404.
+let operatorServer: Server | undefined;
+if (config.security.metricsPort !== undefined) {
+  const operator = app.parts.operator;
+  operatorServer = createServer((req, res) => {
+    const answer = operator.answer(new URL(req.url ?? '/', 'http://operator').pathname, req.headers.authorization ?? null);
+    if (!answer) return void res.writeHead(404).end();
+    void answer.then((a) => res.writeHead(a.status, a.headers).end(a.body));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      operatorServer!.once('error', reject);
+      operatorServer!.listen(config.security.metricsPort, config.host, resolve);
+    });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    fatal(fatalLog, `METRICS_PORT: cannot listen on ${config.host}:${config.security.metricsPort} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set METRICS_PORT to a free port`);
+  }
+  log.info(`/metrics and /ready on http://${shownHost}:${(operatorServer.address() as AddressInfo).port}`);
+} else if (config.production && !config.security.metricsToken) {
+  log.warn('/metrics and /ready are open to anyone on the GraphQL port (quota left, operation names): set METRICS_TOKEN or METRICS_PORT');
+}
 log.info(`Stamp Gateway ready: http://${shownHost}:${port}/graphql${config.production ? '' : ' (GraphiQL in a browser)'}`);
 
 // Graceful shutdown: stop accepting, let in-flight requests finish within a bound, close the database.
@@ -59,6 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
+    operatorServer?.close();
     server.close(() => {
       void app.close().then(() => {
         log.info('stopped');

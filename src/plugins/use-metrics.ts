@@ -113,14 +113,9 @@ export class GatewayMetrics {
   }
 }
 
-/** Prometheus metrics: `/metrics`, and per GraphQL request its count by operation, type and outcome, and its duration. */
+/** Prometheus metrics per GraphQL request its count by operation, type and outcome, and its duration. */
 export function useMetrics(metrics: GatewayMetrics, operationNames: OperationNames, records: OperationRecords): Plugin<GatewayContext> {
   return {
-    async onRequest({ url, endResponse }) {
-      if (url.pathname === '/metrics') {
-        endResponse(new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
-      }
-    },
     onResultProcess({ request, result }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
       const record = records.get(request);
