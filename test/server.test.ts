@@ -79,3 +79,82 @@ describe('npm run build, then npm run start:prod', () => {
     expect(await gateway.stop('SIGTERM')).toBe(0);
   });
 });
+
+/** Runs an entry to its exit (a start-up that must fail), with both streams. */
+function runToExit(entry: string, env: Record<string, string>, timeoutMs = 60_000) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
+  const lines = result.stdout.split('\n').filter(Boolean);
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, lines, fatal: lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 60) };
+}
+
+describe('start-up problems: one log line that names what to change, then exit 1', () => {
+  let gateway: Started;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'gateway-held-'));
+    gateway = await startProcess('src/server.ts', { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '' }, /ready: (http:\/\/[^\s/]+)\/graphql/);
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.stop('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a port in use, naming PORT', async () => {
+    const port = new URL(gateway.ready).port;
+    const other = await mkdtemp(join(tmpdir(), 'gateway-port-'));
+    try {
+      const run = runToExit('src/server.ts', { PORT: port, SANDBOX_PORT: '0', DATA_DIR: other, STAMP_API_KEY: '' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('');
+      expect(run.fatal).toHaveLength(1);
+      expect(run.fatal[0]!.msg).toMatch(/^PORT: .*already in use/);
+      expect(run.stdout).not.toMatch(/\n\s+at |EADDRINUSE.*\n\s+at/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses a DATA_DIR another process holds: a second gateway, or npm run sandbox beside npm start', async () => {
+    const second = runToExit('src/server.ts', { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '' });
+    expect(second.code).toBe(1);
+    expect(second.fatal[0]?.msg).toMatch(/DATA_DIR: .* is in use by process \d+/);
+    const sandbox = runToExit('src/sandbox/main.ts', { SANDBOX_PORT: '0', DATA_DIR: dataDir });
+    expect(sandbox.code).toBe(1);
+    expect(sandbox.fatal[0]?.msg).toMatch(/DATA_DIR: .*sandbox is in use by process \d+/);
+    // The first one was not disturbed.
+    expect((await fetch(`${gateway.ready}/health`)).status).toBe(200);
+  }, 60_000);
+});
+
+describe('logs in production', () => {
+  it('are pino JSON lines on stdout only, with no customer data, secrets, stack traces or request text', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gateway-logs-'));
+    const gateway = await startProcess(
+      'src/server.ts',
+      { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '', NODE_ENV: 'production', LOG_LEVEL: 'debug' },
+      /ready: (http:\/\/[^\s/]+)\/graphql/,
+    );
+    try {
+      const post = (body: string, headers: Record<string, string> = {}) =>
+        fetch(`${gateway.ready}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.text());
+      const q = (query: string, variables: Record<string, unknown> = {}) => post(JSON.stringify({ query, variables }));
+      await q('{ stamp(stampIdx: 1000) { user { name email } } stamps(stampIdxs: [1002, 99999]) { user { phone } onsitePassword } }');
+      await q('mutation($i: UpdateStampInput!) { updateStamp(input: $i) { stamp { memo } } }', { i: { stampIdx: 1000, memo: 'secret-memo-text', user: { email: 'new-secret@example.com' } } });
+      await q('mutation { redeemStamp(input: {stampIdx: 1002, onsitePassword: "wrong-password-77"}) { stampIdx } }');
+      await q('mutation { redeemStamp(input: {stampIdx: 1002, onsitePassword: "482913"}) { stampIdx } }');
+      await post('{"query": "{ stamp(stampIdx: 1000) { user { email } } }", "oops"');
+      await q('query($d: Date!) { stamp(stampIdx: 1000) { stampIdx } }', { d: 'alice@example.com' });
+      await post(JSON.stringify({ query: '{ __typename }' }), { authorization: 'Bearer some-token-value-0123456789' });
+    } finally {
+      await gateway.stop('SIGTERM');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    const out = gateway.output();
+    const lines = out.split('\n').filter(Boolean);
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    for (const secret of ['alice@example.com', 'Alice Demo', '010-1234-5678', 'Carol Demo', '482913', 'wrong-password-77', 'secret-memo-text', 'new-secret@example.com', 'some-token-value', 'sandbox-dev-key']) {
+      expect(out, secret).not.toContain(secret);
+    }
+    expect(out).not.toMatch(/\\n\s+at |node_modules|originalError|"stack"/);
+  }, 90_000);
+});

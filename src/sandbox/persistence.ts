@@ -70,6 +70,11 @@ export class SandboxPersistence {
     });
   }
 
+  /** Raw SQL on the sandbox's storage (tests make it fail on purpose). */
+  query(sql: string): Promise<unknown> {
+    return this.db.query(sql);
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

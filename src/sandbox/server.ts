@@ -61,6 +61,8 @@ export interface Sandbox {
   readonly state: SandboxState;
   readonly requests: RequestLog;
   readonly faults: FaultRegistry;
+  /** The sandbox's own storage, when it persists (for tests that make it fail). */
+  readonly storage: { query(sql: string): Promise<unknown> } | undefined;
   readonly clock: { set(isoOrDate: string): void; reset(): void };
   /** The stored row of a stamp, including state the API never shows (redeemed flag, PIN set). */
   inspect(stampIdx: number): (Omit<StampRow, 'pinHash'> & { pinSet: boolean }) | undefined;
@@ -450,6 +452,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         clockOffsetMs = 0;
       },
     },
+    storage: persistence ? { query: (sql: string) => persistence.query(sql) } : undefined,
     inspect(stampIdx) {
       const row = state.stamps.get(stampIdx);
       if (!row) return undefined;

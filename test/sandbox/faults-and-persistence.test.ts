@@ -140,4 +140,53 @@ describe('persistence', () => {
       await second.close();
     }
   });
+
+  it('stores any string the API accepts (a NUL, an unpaired surrogate) and keeps it across a restart', async () => {
+    const dir2 = await mkdtemp(join(tmpdir(), 'sandbox-nul-'));
+    try {
+      const first = await startSandbox({ dataDir: dir2 });
+      const created = await callSandbox(first, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2020-01-01', endYmd: '2028-12-31', memo: 'x\u0000y', userEtc1: 'a\ud800b' });
+      expect(created.code).toBe(0);
+      const idx = created.result as number;
+      expect((await callSandbox(first, 'PUT', '/api/stamp/v1/add', { stampIdx: idx })).code).toBe(0);
+      await first.close();
+      const second = await startSandbox({ dataDir: dir2 });
+      try {
+        expect(second.inspect(idx)).toMatchObject({ memo: 'x\u0000y', userEtc1: 'a\ud800b', stamps: 1 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir2, { recursive: true, force: true });
+    }
+  });
+
+  it('undoes a change it cannot store before answering, so a 5xx never follows an applied change', async () => {
+    const dir3 = await mkdtemp(join(tmpdir(), 'sandbox-undo-'));
+    const box = await startSandbox({ dataDir: dir3 });
+    try {
+      const idx = (await callSandbox(box, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2020-01-01', endYmd: '2028-12-31' })).result as number;
+      await box.storage!.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+      await box.storage!.query('CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON sandbox_stamps FOR EACH ROW EXECUTE FUNCTION refuse()');
+      const nextIdx = box.state.nextStampIdx;
+      for (const [method, path, body] of [
+        ['PUT', '/api/stamp/v1/add', { stampIdx: idx }],
+        ['PUT', '/api/stamp/v1/update', { stampIdx: idx, stamps: 5, memo: 'lost' }],
+        ['DELETE', `/api/stamp/v1/delete?stampIdx=${idx}`, undefined],
+        ['POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2020-01-01', endYmd: '2028-12-31' }],
+      ] as const) {
+        const res = await callSandbox(box, method, path, body);
+        expect(res.status, path).toBe(500);
+        expect(res.text).not.toMatch(/disk full/);
+      }
+      expect(box.inspect(idx)).toMatchObject({ stamps: 0, memo: null });
+      expect(box.state.nextStampIdx).toBe(nextIdx);
+      await box.storage!.query('DROP TRIGGER refuse ON sandbox_stamps');
+      expect((await callSandbox(box, 'PUT', '/api/stamp/v1/add', { stampIdx: idx })).code).toBe(0);
+      expect(box.inspect(idx)?.stamps).toBe(1);
+    } finally {
+      await box.close();
+      await rm(dir3, { recursive: true, force: true });
+    }
+  });
 });
