@@ -23,14 +23,25 @@ const FaultActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), result: z.unknown() }),
 ]);
 
-export const FaultSpecSchema = z.object({
+export const FaultSpecSchema = z
+  .object({
   endpoint: z.enum(['*', ...ENDPOINT_NAMES]),
   action: FaultActionSchema,
   /** Apply the change first, then fail: catches unsafe retries of non-idempotent calls. */
   applyFirst: z.boolean().default(false),
   /** How many matching calls it affects: a count, or 'always'. Default once. */
   times: z.union([z.number().int().min(1), z.literal('always')]).default(1),
-});
+  /** The chance that a matching call is affected (random faults for soak tests). Default 1. */
+  probability: z.number().min(0).max(1).default(1),
+  })
+  // The API's contract: a refusal (`code != 0`, or a 4xx such as the 403 for a blocked User-Agent or
+  // the 429 of the rate limit) means nothing was changed. Applying and then refusing is not a fault the
+  // real service has, and no client could tell it from a refusal: applyFirst goes with the faults that
+  // can follow processing (5xx, a dropped connection, a hang, a delay).
+  .refine((f) => !(f.applyFirst && (f.action.type === 'envelope' || (f.action.type === 'status' && f.action.status < 500))), {
+    message: 'applyFirst goes with 5xx, drop, hang or delay: a refusal (code != 0 or a 4xx) means nothing was changed',
+    path: ['applyFirst'],
+  });
 
 export type FaultSpec = z.input<typeof FaultSpecSchema>;
 export type FaultAction = z.output<typeof FaultActionSchema>;
@@ -54,7 +65,7 @@ export class FaultRegistry {
 
   /** The fault that applies to this call, counted as used; undefined when none. */
   take(endpoint: Endpoint): Fault | undefined {
-    const fault = this.faults.find((f) => f.endpoint === endpoint || f.endpoint === '*');
+    const fault = this.faults.find((f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.probability >= 1 || Math.random() < f.probability));
     if (!fault) return undefined;
     fault.hits++;
     if (fault.times !== 'always' && fault.hits >= fault.times) {

@@ -10,6 +10,8 @@ export interface LoggedRequest {
   headers: Record<string, string>;
   /** The parsed JSON body, the raw text when it was not JSON, or null when empty. */
   body: unknown;
+  /** Whether the call changed the sandbox's state (whatever it then answered, faults included). */
+  applied?: boolean;
 }
 
 /** What the stamp API received, newest last, bounded so a long-running sandbox stays small. */

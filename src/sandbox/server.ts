@@ -306,7 +306,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         malformed = true;
       }
     }
-    requests.record({
+    const logged = requests.record({
       endpoint,
       method: req.method ?? '',
       path: url.pathname,
@@ -347,6 +347,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     } else {
       try {
         outcome = await apply(endpoint, body, url.searchParams, key.plan);
+        logged.applied = outcome.change !== undefined;
       } catch (err) {
         if (!(err instanceof Rejection)) throw err;
         rejection = err;
