@@ -14,7 +14,12 @@ const config: CodegenConfig = {
     'test/gql/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { emitLegacyCommonJSImports: false, useTypeImports: true, enumsAsTypes: true, scalars: { Date: 'string', DateTime: 'string' } },
+      config: {
+        emitLegacyCommonJSImports: false,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { Date: 'string', DateTime: 'string' },
+      },
     },
   },
 };

@@ -107,7 +107,10 @@ async function startEmbeddedSandbox(config: Config, log: Logger): Promise<Sandbo
     log.warn(`port ${config.sandboxPort} is taken; the sandbox takes a free one`);
     return createSandbox({ ...options, port: 0 });
   });
-  log.info({ sandboxUrl: sandbox.url }, `sandbox mode: no STAMP_API_KEY, so the embedded stamp API sandbox serves at ${sandbox.url} (state in ${options.dataDir})`);
+  log.info(
+    { sandboxUrl: sandbox.url },
+    `sandbox mode: no STAMP_API_KEY, so the embedded stamp API sandbox serves at ${sandbox.url} (state in ${options.dataDir})`,
+  );
   return sandbox;
 }
 
@@ -138,7 +141,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const auth = await Authenticator.create(config.auth);
   if (config.auth.mode === 'off') log.warn('GATEWAY_AUTH=off: every request acts as an administrator. Never expose this gateway.');
   if (config.auth.mode === 'local-admin') {
-    log.warn('NO CALLERS CONFIGURED: sandbox mode, so requests without a token act as a LOCAL ADMINISTRATOR. Configure GATEWAY_API_KEYS_FILE or JWT_* before exposing this gateway.');
+    log.warn(
+      'NO CALLERS CONFIGURED: sandbox mode, so requests without a token act as a LOCAL ADMINISTRATOR. Configure GATEWAY_API_KEYS_FILE or JWT_* before exposing this gateway.',
+    );
   }
   let store: GatewayStore;
   try {
@@ -159,7 +164,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (error instanceof DataDirError) throw new StartupError(error.message);
     throw error;
   }
-  log.info(store.engine === 'postgres' ? 'gateway state in PostgreSQL (DATABASE_URL)' : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`);
+  log.info(
+    store.engine === 'postgres'
+      ? 'gateway state in PostgreSQL (DATABASE_URL)'
+      : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`,
+  );
 
   const embedded = sandbox;
   const parts = buildParts(
@@ -194,7 +203,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   await recoverAttempts(store, log);
   const recovered = await recoverReissues(store, new StampApi(parts.stamps.client, 'start-up-recovery'), parts.stamps.leaseMs);
   if (recovered.parked || recovered.finished) {
-    log.warn(recovered, 'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator');
+    log.warn(
+      recovered,
+      'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator',
+    );
   }
   // Other instances sharing PostgreSQL may die too: their attempts are resolved as soon as they are gone.
   const attemptSweep = setInterval(() => void recoverAttempts(store, log).catch(() => undefined), ATTEMPT_SWEEP_MS);

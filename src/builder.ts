@@ -45,7 +45,8 @@ export const builder = new SchemaBuilder<{
   },
   validation: {
     // Every failing field at once, with a stable code, before anything reaches the upstream.
-    validationError: (failure) => errors.badUserInput(failure.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }))),
+    validationError: (failure) =>
+      errors.badUserInput(failure.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }))),
   },
 });
 

@@ -24,8 +24,14 @@ const EnvSchema = z.object({
   UPSTREAM_RETRIES: int(0, 5).default(2),
   UPSTREAM_USER_AGENT: z.string().min(3).default('StampGateway/0.1 (+https://github.com/stamp-gateway)'),
 
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .optional(),
   DATABASE_TIMEOUT_MS: int(100, 60_000).default(3_000),
   DATABASE_STARTUP_TIMEOUT_MS: int(0, 600_000).default(10_000),
 
@@ -177,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       persistedOperations = z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(e.PERSISTED_OPERATIONS_FILE, 'utf8')));
     } catch (error) {
-      throw new ConfigError(`Invalid configuration:\n  PERSISTED_OPERATIONS_FILE: expected a JSON object of id -> document (${(error as Error).message.split('\n')[0]})`);
+      throw new ConfigError(
+        `Invalid configuration:\n  PERSISTED_OPERATIONS_FILE: expected a JSON object of id -> document (${(error as Error).message.split('\n')[0]})`,
+      );
     }
   }
   const production = e.NODE_ENV === 'production';
@@ -199,7 +207,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userAgent: e.UPSTREAM_USER_AGENT,
       retries: e.UPSTREAM_RETRIES,
     },
-    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, timeoutMs: e.DATABASE_TIMEOUT_MS, startupTimeoutMs: e.DATABASE_STARTUP_TIMEOUT_MS },
+    database: {
+      url: e.DATABASE_URL,
+      schema: e.DATABASE_SCHEMA,
+      timeoutMs: e.DATABASE_TIMEOUT_MS,
+      startupTimeoutMs: e.DATABASE_STARTUP_TIMEOUT_MS,
+    },
     auth: {
       mode: e.GATEWAY_AUTH === 'off' ? 'off' : hasCallers ? 'enforced' : 'local-admin',
       apiKeysFile: e.GATEWAY_API_KEYS_FILE,
@@ -218,7 +231,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: e.MAX_BODY_BYTES,
       introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : !production,
       graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : !production,
-      corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: (e.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       persistedOperations,
       maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
       metricsToken: e.METRICS_TOKEN,

@@ -30,7 +30,8 @@ export const ERROR_TABLE = {
   FORBIDDEN: 'the token lacks the scope the field needs',
   RATE_LIMITED: "the caller is over a mutation limit or its share of the stamp API's quota",
   BAD_REQUEST: 'the HTTP request itself is wrong: body too large (413) or of unknown length (411), not JSON, a mutation over GET (405)',
-  CSRF_HEADER_REQUIRED: 'a request a browser could send cross-site without CORS: send `x-graphql-yoga-csrf: 1` or a JSON content type (HTTP 403)',
+  CSRF_HEADER_REQUIRED:
+    'a request a browser could send cross-site without CORS: send `x-graphql-yoga-csrf: 1` or a JSON content type (HTTP 403)',
   GRAPHQL_PARSE_FAILED: 'the document is not valid GraphQL, or has too many tokens',
   GRAPHQL_VALIDATION_FAILED: 'the document asks for unknown fields or breaks a limit (depth, aliases, cost, directives)',
   OPERATION_RESOLUTION_FAILURE: 'the operationName is not in the document, or the document has several operations and none was named',
@@ -86,7 +87,11 @@ export const errors = {
     return new GatewayError('BAD_USER_INPUT', `Invalid input: ${summary}`, { issues });
   },
   stampUnavailable(stampIdx: number, reason: string, details: Record<string, unknown> = {}): GatewayError {
-    return new GatewayError('STAMP_UNAVAILABLE', `Stamp ${stampIdx} is unavailable: ${reason || 'the stamp API refused it'}`, { stampIdx, reason, ...details });
+    return new GatewayError('STAMP_UNAVAILABLE', `Stamp ${stampIdx} is unavailable: ${reason || 'the stamp API refused it'}`, {
+      stampIdx,
+      reason,
+      ...details,
+    });
   },
   /** A change refused before it was sent because it breaks a bound. */
   conflict(message: string, details: Record<string, unknown> = {}): GatewayError {
@@ -133,11 +138,15 @@ export const errors = {
     const retryAfter = (seconds: number | undefined) => (seconds === undefined ? {} : { retryAfter: seconds });
 
     if (error instanceof UpstreamRejectedError) {
-      return new GatewayError('UPSTREAM_REJECTED', `The stamp API refused ${error.endpoint}: ${error.upstreamMessage || 'no reason given'}${tail}`, {
-        ...extensions,
-        upstreamCode: error.code,
-        upstreamMessage: error.upstreamMessage,
-      });
+      return new GatewayError(
+        'UPSTREAM_REJECTED',
+        `The stamp API refused ${error.endpoint}: ${error.upstreamMessage || 'no reason given'}${tail}`,
+        {
+          ...extensions,
+          upstreamCode: error.code,
+          upstreamMessage: error.upstreamMessage,
+        },
+      );
     }
     if (error instanceof UpstreamHttpError) {
       const { status } = error;
@@ -161,12 +170,21 @@ export const errors = {
           ...retryAfter(error.retryAfter),
         });
       }
-      return new GatewayError('UPSTREAM_REJECTED', `The stamp API refused ${error.endpoint} with HTTP ${status}${tail}`, { ...extensions, httpStatus: status });
+      return new GatewayError('UPSTREAM_REJECTED', `The stamp API refused ${error.endpoint} with HTTP ${status}${tail}`, {
+        ...extensions,
+        httpStatus: status,
+      });
     }
     if (error instanceof UpstreamShedError) {
       // The caller's own share is its own limit, not the stamp API's.
-      if (error.reason === 'share') return new GatewayError('RATE_LIMITED', `${error.message}${tail}`, { ...extensions, retryAfter: error.retryAfter, shedBy: error.reason });
-      const code = error.reason === 'quota' ? 'UPSTREAM_RATE_LIMITED' : error.reason === 'breaker' ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_TIMEOUT';
+      if (error.reason === 'share')
+        return new GatewayError('RATE_LIMITED', `${error.message}${tail}`, {
+          ...extensions,
+          retryAfter: error.retryAfter,
+          shedBy: error.reason,
+        });
+      const code =
+        error.reason === 'quota' ? 'UPSTREAM_RATE_LIMITED' : error.reason === 'breaker' ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_TIMEOUT';
       return new GatewayError(code, `${error.message}${tail}`, { ...extensions, retryAfter: error.retryAfter, shedBy: error.reason });
     }
     if (error instanceof UpstreamTimeoutError) {
@@ -190,7 +208,10 @@ export function asGatewayError(error: unknown, { mutation }: { mutation: boolean
 }
 
 /** The GraphQL error a client receives for a GatewayError: its code and details as extensions. */
-export function toGraphQLError(error: GatewayError, options: Pick<GraphQLErrorOptions, 'nodes' | 'path' | 'source' | 'positions'> = {}): GraphQLError {
+export function toGraphQLError(
+  error: GatewayError,
+  options: Pick<GraphQLErrorOptions, 'nodes' | 'path' | 'source' | 'positions'> = {},
+): GraphQLError {
   return new GraphQLError(error.message, { ...options, originalError: undefined, extensions: { code: error.code, ...error.details } });
 }
 
@@ -198,7 +219,12 @@ export function toGraphQLError(error: GatewayError, options: Pick<GraphQLErrorOp
  * A GraphQL error with a code from the table, for graphql-js and yoga glue (document and request
  * errors): its message and location kept, its extensions replaced when `replace` is given.
  */
-export function withCode(error: GraphQLError, code: ErrorCode, extra: Record<string, unknown> = {}, replace?: Record<string, unknown>): GraphQLError {
+export function withCode(
+  error: GraphQLError,
+  code: ErrorCode,
+  extra: Record<string, unknown> = {},
+  replace?: Record<string, unknown>,
+): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,

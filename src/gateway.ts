@@ -93,7 +93,7 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
     logging: parts.yogaLogger ?? false,
     // useBodyLimit below refuses a body over the limit, or of unknown length, before it is read; and
     // Node's HTTP parser never delivers more than Content-Length. Yoga's own limit would pipe every
-    // body through a TransformStream again (~5% of a read's CPU in a profile under npm run bench's load).
+    // body through a TransformStream again (a visible share of a read's CPU; see the README's benchmark).
     maxRequestBodySize: false,
     cors: security.corsOrigins.length ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     plugins: [
@@ -107,7 +107,9 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
       useBodyLimit(security.maxBodyBytes),
       // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] }),
-      ...(persisted ? [usePersistedOperations({ getPersistedOperation: (key: string) => persisted.get(key) ?? null, allowArbitraryOperations: false })] : []),
+      ...(persisted
+        ? [usePersistedOperations({ getPersistedOperation: (key: string) => persisted.get(key) ?? null, allowArbitraryOperations: false })]
+        : []),
       ...(security.introspection ? [] : [useDisableIntrospection()]),
       EnvelopArmorPlugin({
         maxDepth: { n: security.maxDepth, ...reportAsValidationError },

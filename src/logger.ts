@@ -17,10 +17,12 @@ export function describeError(error: unknown, production: boolean): Record<strin
 
 /** yoga's own logging through pino: the same JSON lines on stdout, never a stack trace in production. */
 export function yogaLogger(log: Logger, production: boolean): YogaLogger {
-  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
-    const error = args.find((a) => a instanceof Error);
-    const text = args.filter((a) => typeof a === 'string').join(' ');
-    log[level]({ source: 'yoga', ...(error ? describeError(error, production) : {}) }, text || 'yoga');
-  };
+  const line =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const error = args.find((a) => a instanceof Error);
+      const text = args.filter((a) => typeof a === 'string').join(' ');
+      log[level]({ source: 'yoga', ...(error ? describeError(error, production) : {}) }, text || 'yoga');
+    };
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -42,8 +42,10 @@ try {
 } catch (error) {
   await app.close().catch(() => undefined);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') fatal(fatalLog, `PORT: ${config.host}:${config.port} is already in use; set PORT to a free port (or stop the other process)`);
-  if (code === 'EACCES') fatal(fatalLog, `PORT: this process may not listen on ${config.host}:${config.port}; set PORT to a port above 1023`);
+  if (code === 'EADDRINUSE')
+    fatal(fatalLog, `PORT: ${config.host}:${config.port} is already in use; set PORT to a free port (or stop the other process)`);
+  if (code === 'EACCES')
+    fatal(fatalLog, `PORT: this process may not listen on ${config.host}:${config.port}; set PORT to a port above 1023`);
   fatal(fatalLog, `HOST, PORT: cannot listen on ${config.host}:${config.port} (${code ?? (error as Error).message})`);
 }
 const { port } = server.address() as AddressInfo;
@@ -65,7 +67,10 @@ if (config.security.metricsPort !== undefined) {
     });
   } catch (error) {
     await app.close().catch(() => undefined);
-    fatal(fatalLog, `METRICS_PORT: cannot listen on ${config.host}:${config.security.metricsPort} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set METRICS_PORT to a free port`);
+    fatal(
+      fatalLog,
+      `METRICS_PORT: cannot listen on ${config.host}:${config.security.metricsPort} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set METRICS_PORT to a free port`,
+    );
   }
   log.info(`/metrics and /ready on http://${shownHost}:${(operatorServer.address() as AddressInfo).port}`);
 } else if (config.production && !config.security.metricsToken) {

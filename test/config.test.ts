@@ -4,7 +4,13 @@ import { loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('runs in sandbox mode with no key, on port 4000 and this machine only', () => {
-    expect(loadConfig({})).toMatchObject({ mode: 'sandbox', port: 4000, host: '127.0.0.1', upstream: { timeoutMs: 10_000 }, dataDir: './.data' });
+    expect(loadConfig({})).toMatchObject({
+      mode: 'sandbox',
+      port: 4000,
+      host: '127.0.0.1',
+      upstream: { timeoutMs: 10_000 },
+      dataDir: './.data',
+    });
   });
 
   it('refuses to start with a stamp API key and no callers configured, unless auth is deliberately off', () => {
@@ -15,7 +21,10 @@ describe('configuration', () => {
 
   it('turns GraphiQL and introspection off in production unless enabled', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({ graphiql: false, introspection: false });
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', GRAPHQL_INTROSPECTION: 'true' }).security).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', GRAPHQL_INTROSPECTION: 'true' }).security).toMatchObject({
+      graphiql: true,
+      introspection: true,
+    });
   });
 
   it('calls the real stamp API when a key is set', () => {
@@ -37,7 +46,11 @@ describe('configuration', () => {
   it('names the variable and the rule, never the value of a secret', () => {
     const cases: Array<[Record<string, string>, RegExp, string]> = [
       [{ JWT_SECRET: 'short-secret-value' }, /JWT_SECRET: must be at least 32 characters/, 'short-secret-value'],
-      [{ DATABASE_URL: 'mysql://user:hunter2-password@db/x' }, /DATABASE_URL: must be a postgres:\/\/ connection string/, 'hunter2-password'],
+      [
+        { DATABASE_URL: 'mysql://user:hunter2-password@db/x' },
+        /DATABASE_URL: must be a postgres:\/\/ connection string/,
+        'hunter2-password',
+      ],
       [{ STAMP_API_URL: 'ftp://k3y-in-url@x', STAMP_API_KEY: 'sk_live_secret' }, /STAMP_API_URL/, 'sk_live_secret'],
     ];
     for (const [env, rule, secret] of cases) {
@@ -57,7 +70,10 @@ describe('configuration', () => {
     expect(code).toBe(1);
     // Logs are pino JSON lines on stdout only.
     expect(stderr).toBe('');
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.level).toBe(60);
     expect(lines[0]!.msg).toMatch(/PORT/);

@@ -36,7 +36,10 @@ describe('every error a client can meet carries a code from the table', () => {
       },
     });
     gw = await startGateway({ logger: pino({ level: 'info' }, sink) });
-    persisted = await startGateway({ sandbox: gw.sandbox, security: { persistedOperations: { demo: 'query Demo { stamp(stampIdx: 1000) { stampIdx } }' } } });
+    persisted = await startGateway({
+      sandbox: gw.sandbox,
+      security: { persistedOperations: { demo: 'query Demo { stamp(stampIdx: 1000) { stampIdx } }' } },
+    });
   });
   afterAll(async () => {
     await persisted.close();
@@ -46,7 +49,8 @@ describe('every error a client can meet carries a code from the table', () => {
   const send = (init: RequestInit & { path?: string; to?: TestGateway }) =>
     fetch(`${(init.to ?? gw).url}${init.path ?? '/graphql'}`, init).then(async (res) => ({ status: res.status, text: await res.text() }));
   const json = { 'content-type': 'application/json' };
-  const post = (body: unknown, to?: TestGateway) => send({ method: 'POST', headers: json, body: typeof body === 'string' ? body : JSON.stringify(body), to });
+  const post = (body: unknown, to?: TestGateway) =>
+    send({ method: 'POST', headers: json, body: typeof body === 'string' ? body : JSON.stringify(body), to });
 
   // The HTTP status where it is ours to decide (0: whatever yoga answers for the media type, below 500).
   const CASES: Array<[string, () => Promise<{ status: number; text: string }>, string, number]> = [
@@ -54,24 +58,61 @@ describe('every error a client can meet carries a code from the table', () => {
     ['no query', () => post({}), 'BAD_REQUEST', 400],
     ['a query that is not a string', () => post({ query: 5 }), 'BAD_REQUEST', 400],
     ['variables that are not an object', () => post({ query: '{ __typename }', variables: 5 }), 'BAD_REQUEST', 400],
-    ['a mutation over GET', () => send({ path: `/graphql?query=${encodeURIComponent('mutation { addStamp(input: {stampIdx: 1000}) { stampIdx } }')}`, headers: { 'x-graphql-yoga-csrf': '1' } }), 'BAD_REQUEST', 405],
+    [
+      'a mutation over GET',
+      () =>
+        send({
+          path: `/graphql?query=${encodeURIComponent('mutation { addStamp(input: {stampIdx: 1000}) { stampIdx } }')}`,
+          headers: { 'x-graphql-yoga-csrf': '1' },
+        }),
+      'BAD_REQUEST',
+      405,
+    ],
     ['PUT', () => send({ method: 'PUT', headers: json, body: '{}' }), 'BAD_REQUEST', 405],
-    ['a simple content type without the CSRF header', () => send({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }), 'CSRF_HEADER_REQUIRED', 403],
-    ['a GET without the CSRF header', () => send({ path: `/graphql?query=${encodeURIComponent('{ __typename }')}` }), 'CSRF_HEADER_REQUIRED', 403],
-    ['an operation name not in the document', () => post({ query: 'query A { __typename }', operationName: 'B' }), 'OPERATION_RESOLUTION_FAILURE', 0],
-    ['two operations and no name', () => post({ query: 'query A { __typename } query B { __typename }' }), 'OPERATION_RESOLUTION_FAILURE', 0],
+    [
+      'a simple content type without the CSRF header',
+      () => send({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }),
+      'CSRF_HEADER_REQUIRED',
+      403,
+    ],
+    [
+      'a GET without the CSRF header',
+      () => send({ path: `/graphql?query=${encodeURIComponent('{ __typename }')}` }),
+      'CSRF_HEADER_REQUIRED',
+      403,
+    ],
+    [
+      'an operation name not in the document',
+      () => post({ query: 'query A { __typename }', operationName: 'B' }),
+      'OPERATION_RESOLUTION_FAILURE',
+      0,
+    ],
+    [
+      'two operations and no name',
+      () => post({ query: 'query A { __typename } query B { __typename }' }),
+      'OPERATION_RESOLUTION_FAILURE',
+      0,
+    ],
     ['a syntax error', () => post({ query: '{ stamp(' }), 'GRAPHQL_PARSE_FAILED', 0],
     ['an unknown field', () => post({ query: '{ nope }' }), 'GRAPHQL_VALIDATION_FAILED', 0],
     ['a document over a persisted-only gateway', () => post({ query: '{ __typename }' }, persisted), 'CANNOT_SEND_PQ_ID_AND_BODY', 0],
     ['no persisted id', () => post({ extensions: { persistedQuery: { version: 1 } } }, persisted), 'PERSISTED_QUERY_ID_REQUIRED', 0],
-    ['an unknown persisted id', () => post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'nope' } } }, persisted), 'PERSISTED_QUERY_NOT_IN_LIST', 0],
+    [
+      'an unknown persisted id',
+      () => post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'nope' } } }, persisted),
+      'PERSISTED_QUERY_NOT_IN_LIST',
+      0,
+    ],
   ];
 
   for (const [name, request, code, status] of CASES) {
     it(`${name}: ${code}`, async () => {
       const res = await request();
       const body = JSON.parse(res.text) as { errors: Array<{ extensions?: Record<string, unknown> }> };
-      expect(body.errors.map((e) => e.extensions?.code), res.text).toEqual([code]);
+      expect(
+        body.errors.map((e) => e.extensions?.code),
+        res.text,
+      ).toEqual([code]);
       expect(ERROR_CODES).toContain(code);
       // Never an echo of the request, or of an internal error.
       expect(res.text).not.toMatch(/originalError|stack|node_modules|\{ stamp/);
@@ -81,12 +122,29 @@ describe('every error a client can meet carries a code from the table', () => {
   }
 
   it('answers a bad value the same inline and in variables: BAD_USER_INPUT with issues and path, HTTP 400, counted and logged as such', async () => {
-    const mutation = (startDate: string) => `mutation Bad { createStamp(input: {cardIdx: 1, startDate: ${startDate}, endDate: "2025-03-01"}) { stampIdx } }`;
+    const mutation = (startDate: string) =>
+      `mutation Bad { createStamp(input: {cardIdx: 1, startDate: ${startDate}, endDate: "2025-03-01"}) { stampIdx } }`;
     const cases: Array<[string, unknown, unknown]> = [
-      ['Date', { query: mutation('"2025-02-30"') }, { query: mutation('$d').replace('mutation Bad', 'mutation Bad($d: Date!)'), variables: { d: '2025-02-30' } }],
-      ['Date (not a string)', { query: mutation('20250230') }, { query: mutation('$d').replace('mutation Bad', 'mutation Bad($d: Date!)'), variables: { d: 20250230 } }],
-      ['Int', { query: 'query Bad { stamp(stampIdx: "abc") { stampIdx } }' }, { query: 'query Bad($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', variables: { i: 'abc' } }],
-      ['Int past 32 bits', { query: 'query Bad { stamp(stampIdx: 99999999999) { stampIdx } }' }, { query: 'query Bad($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', variables: { i: 99999999999 } }],
+      [
+        'Date',
+        { query: mutation('"2025-02-30"') },
+        { query: mutation('$d').replace('mutation Bad', 'mutation Bad($d: Date!)'), variables: { d: '2025-02-30' } },
+      ],
+      [
+        'Date (not a string)',
+        { query: mutation('20250230') },
+        { query: mutation('$d').replace('mutation Bad', 'mutation Bad($d: Date!)'), variables: { d: 20250230 } },
+      ],
+      [
+        'Int',
+        { query: 'query Bad { stamp(stampIdx: "abc") { stampIdx } }' },
+        { query: 'query Bad($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', variables: { i: 'abc' } },
+      ],
+      [
+        'Int past 32 bits',
+        { query: 'query Bad { stamp(stampIdx: 99999999999) { stampIdx } }' },
+        { query: 'query Bad($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', variables: { i: 99999999999 } },
+      ],
     ];
     for (const [scalar, inline, variables] of cases) {
       const a = await post(inline);
@@ -96,7 +154,9 @@ describe('every error a client can meet carries a code from the table', () => {
         return body.errors.map(({ locations: _l, ...rest }) => rest);
       };
       const [ea] = strip(a.text);
-      expect(ea, `${scalar} inline: ${a.text}`).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [expect.objectContaining({ path: expect.any(String) })] } });
+      expect(ea, `${scalar} inline: ${a.text}`).toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', issues: [expect.objectContaining({ path: expect.any(String) })] },
+      });
       expect((ea!.path as string[])[0], a.text).toMatch(/createStamp|stamp/);
       expect(strip(b.text), `${scalar}: variables ${b.text} vs inline ${a.text}`).toEqual(strip(a.text));
       expect([a.status, b.status], scalar).toEqual([400, 400]);

@@ -21,7 +21,15 @@ describe('graceful shutdown', () => {
   it('loses no accepted request when SIGTERM arrives under load, then exits 0', async () => {
     const gateway = await startProcess(
       'src/server.ts',
-      { PORT: '0', STAMP_API_URL: sandbox.url, STAMP_API_KEY: sandbox.apiKey, GATEWAY_AUTH: 'off', DATA_DIR: dataDir, STAMP_READ_CACHE_TTL_MS: '0', STAMP_API_RATE_PER_MINUTE: '100000' },
+      {
+        PORT: '0',
+        STAMP_API_URL: sandbox.url,
+        STAMP_API_KEY: sandbox.apiKey,
+        GATEWAY_AUTH: 'off',
+        DATA_DIR: dataDir,
+        STAMP_READ_CACHE_TTL_MS: '0',
+        STAMP_API_RATE_PER_MINUTE: '100000',
+      },
       /ready: (http:\/\/[^\s/]+)\/graphql/,
       { timeoutMs: 60_000 },
     );

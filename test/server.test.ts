@@ -82,9 +82,19 @@ describe('npm run build, then npm run start:prod', () => {
 
 /** Runs an entry to its exit (a start-up that must fail), with both streams. */
 function runToExit(entry: string, env: Record<string, string>, timeoutMs = 60_000) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
   const lines = result.stdout.split('\n').filter(Boolean);
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, lines, fatal: lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 60) };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    lines,
+    fatal: lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 60),
+  };
 }
 
 describe('start-up problems: one log line that names what to change, then exit 1', () => {
@@ -92,7 +102,11 @@ describe('start-up problems: one log line that names what to change, then exit 1
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gateway-held-'));
-    gateway = await startProcess('src/server.ts', { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '' }, /ready: (http:\/\/[^\s/]+)\/graphql/);
+    gateway = await startProcess(
+      'src/server.ts',
+      { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '' },
+      /ready: (http:\/\/[^\s/]+)\/graphql/,
+    );
   }, 60_000);
   afterAll(async () => {
     await gateway?.stop('SIGKILL');
@@ -136,10 +150,14 @@ describe('logs in production', () => {
     );
     try {
       const post = (body: string, headers: Record<string, string> = {}) =>
-        fetch(`${gateway.ready}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.text());
+        fetch(`${gateway.ready}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) =>
+          r.text(),
+        );
       const q = (query: string, variables: Record<string, unknown> = {}) => post(JSON.stringify({ query, variables }));
       await q('{ stamp(stampIdx: 1000) { user { name email } } stamps(stampIdxs: [1002, 99999]) { user { phone } onsitePassword } }');
-      await q('mutation($i: UpdateStampInput!) { updateStamp(input: $i) { stamp { memo } } }', { i: { stampIdx: 1000, memo: 'secret-memo-text', user: { email: 'new-secret@example.com' } } });
+      await q('mutation($i: UpdateStampInput!) { updateStamp(input: $i) { stamp { memo } } }', {
+        i: { stampIdx: 1000, memo: 'secret-memo-text', user: { email: 'new-secret@example.com' } },
+      });
       await q('mutation { redeemStamp(input: {stampIdx: 1002, onsitePassword: "wrong-password-77"}) { stampIdx } }');
       await q('mutation { redeemStamp(input: {stampIdx: 1002, onsitePassword: "482913"}) { stampIdx } }');
       await post('{"query": "{ stamp(stampIdx: 1000) { user { email } } }", "oops"');
@@ -152,7 +170,18 @@ describe('logs in production', () => {
     const out = gateway.output();
     const lines = out.split('\n').filter(Boolean);
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
-    for (const secret of ['alice@example.com', 'Alice Demo', '010-1234-5678', 'Carol Demo', '482913', 'wrong-password-77', 'secret-memo-text', 'new-secret@example.com', 'some-token-value', 'sandbox-dev-key']) {
+    for (const secret of [
+      'alice@example.com',
+      'Alice Demo',
+      '010-1234-5678',
+      'Carol Demo',
+      '482913',
+      'wrong-password-77',
+      'secret-memo-text',
+      'new-secret@example.com',
+      'some-token-value',
+      'sandbox-dev-key',
+    ]) {
       expect(out, secret).not.toContain(secret);
     }
     expect(out).not.toMatch(/\\n\s+at |node_modules|originalError|"stack"/);

@@ -27,7 +27,10 @@ const ApiKeyFileSchema = z.array(
     .object({
       name: z.string().min(1).max(100),
       key: z.string().min(16, 'keys must be at least 16 characters').optional(),
-      keySha256: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional(),
+      keySha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters')
+        .optional(),
       scopes: z.array(z.enum(SCOPES)).min(1),
       /** This key's share of the stamp API's minute quota (0 to 1), e.g. 1 for a back office. */
       quotaShare: z.number().gt(0).max(1).optional(),
@@ -87,14 +90,16 @@ export class Authenticator {
   static async create(settings: AuthSettings): Promise<Authenticator> {
     let keys: Array<{ name: string; digest: Buffer; scopes: Set<Scope>; quotaShare?: number }> = [];
     if (settings.apiKeysFile) {
-      let parsed;
+      let parsed: ReturnType<typeof ApiKeyFileSchema.safeParse>;
       try {
         parsed = ApiKeyFileSchema.safeParse(JSON.parse(readFileSync(settings.apiKeysFile, 'utf8')));
       } catch (error) {
         throw new AuthConfigError(`GATEWAY_API_KEYS_FILE: cannot read ${settings.apiKeysFile}: ${(error as Error).message}`);
       }
       if (!parsed.success) {
-        throw new AuthConfigError(`GATEWAY_API_KEYS_FILE: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
+        throw new AuthConfigError(
+          `GATEWAY_API_KEYS_FILE: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`,
+        );
       }
       keys = parsed.data.map((k) => ({
         name: k.name,
@@ -141,7 +146,8 @@ export class Authenticator {
     // Hash, then compare every key in constant time: neither a key nor its position leaks by timing.
     let found: (typeof this.keys)[number] | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.digest, digest)) found = key;
-    if (found) return { id: `key:${found.name}`, kind: 'api-key', scopes: found.scopes, customerUserId: null, quotaShare: found.quotaShare };
+    if (found)
+      return { id: `key:${found.name}`, kind: 'api-key', scopes: found.scopes, customerUserId: null, quotaShare: found.quotaShare };
     if (this.jwtKey && token.split('.').length === 3) return this.verifyJwt(token);
     throw unauthenticated('The token is not valid');
   }

@@ -25,7 +25,16 @@ interface Located {
 }
 
 const VALUE_KINDS = new Set<string>([
-  Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT, Kind.OBJECT_FIELD, Kind.VARIABLE,
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+  Kind.OBJECT_FIELD,
+  Kind.VARIABLE,
 ]);
 
 function operationOf(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
@@ -35,7 +44,11 @@ function operationOf(document: DocumentNode, operationName?: string | null): Ope
 }
 
 /** Walks the root fields' arguments (fragments included) and reports where `match` holds. */
-function locate(document: DocumentNode, operationName: string | null | undefined, match: (node: ValueNode | ASTNode) => boolean): Located | undefined {
+function locate(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  match: (node: ValueNode | ASTNode) => boolean,
+): Located | undefined {
   const operation = operationOf(document, operationName);
   if (!operation) return undefined;
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
@@ -95,12 +108,19 @@ function variableReason(reason: string | undefined, whole: string): string {
 }
 
 /** The issue of one refused value, or undefined when the error is about the document, not a value. */
-function issueOf(error: GraphQLError, document: DocumentNode, operationName?: string | null): (InputIssue & { field?: string }) | undefined {
+function issueOf(
+  error: GraphQLError,
+  document: DocumentNode,
+  operationName?: string | null,
+): (InputIssue & { field?: string }) | undefined {
   const variable = VARIABLE_ERROR.exec(error.message);
   if (variable) {
     const [, name, subPath, reason, whole] = variable;
     const located = locate(document, operationName, (node) => node.kind === Kind.VARIABLE && node.name.value === name);
-    const sub = (subPath ?? '').replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+    const sub = (subPath ?? '')
+      .replace(/\[(\d+)\]/g, '.$1')
+      .split('.')
+      .filter(Boolean);
     const path = located ? [...located.argumentPath, ...sub] : [`$${name}`, ...sub];
     return { path: path.join('.'), message: variableReason(reason, whole ?? error.message), field: located?.field };
   }
@@ -116,7 +136,11 @@ function issueOf(error: GraphQLError, document: DocumentNode, operationName?: st
  * Replaces the input-value errors among `list` with one BAD_USER_INPUT error listing every refused
  * value; the document's other errors stay as they are.
  */
-export function asInputIssues(list: readonly GraphQLError[], document: DocumentNode | undefined, operationName?: string | null): GraphQLError[] {
+export function asInputIssues(
+  list: readonly GraphQLError[],
+  document: DocumentNode | undefined,
+  operationName?: string | null,
+): GraphQLError[] {
   if (!document) return [...list];
   const issues: Array<InputIssue & { field?: string }> = [];
   const nodes: ASTNode[] = [];

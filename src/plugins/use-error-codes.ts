@@ -35,7 +35,11 @@ export function useErrorCodes(onUnexpected: (error: unknown) => void = () => und
     const masked = maskError(error, 'Unexpected error.') as GraphQLError;
     const code = (masked.extensions?.code as ErrorCode | undefined) ?? codeFor(masked, executed);
     if (code === 'INTERNAL_SERVER_ERROR') onUnexpected(error.originalError ?? error);
-    const { originalError: _echo, http, ...extensions } = (masked.extensions ?? {}) as Record<string, unknown> & { http?: { spec?: boolean } };
+    const {
+      originalError: _echo,
+      http,
+      ...extensions
+    } = (masked.extensions ?? {}) as Record<string, unknown> & { http?: { spec?: boolean } };
     // A refused request or value is HTTP 400 whatever the client accepts (yoga's `spec` flag would make
     // it 200 for application/json), so an inline bad value and a bad variable answer the same.
     const unspec = http?.spec && REQUEST_ERRORS.has(code);
@@ -48,7 +52,11 @@ export function useErrorCodes(onUnexpected: (error: unknown) => void = () => und
       return ({ result, setResult }) => {
         if (!result.length) return;
         const operationName = (context as { params?: { operationName?: string } }).params?.operationName;
-        setResult(asInputIssues(result as readonly GraphQLError[], params.documentAST, operationName).map((e) => (e.extensions?.code ? e : withCode(e, 'GRAPHQL_VALIDATION_FAILED'))));
+        setResult(
+          asInputIssues(result as readonly GraphQLError[], params.documentAST, operationName).map((e) =>
+            e.extensions?.code ? e : withCode(e, 'GRAPHQL_VALIDATION_FAILED'),
+          ),
+        );
       };
     },
     onExecute({ args }) {

@@ -16,7 +16,11 @@ export function loggable(value: string): string {
  * type, duration, upstream calls and error codes. Never inputs or stamps, so no secret or customer
  * data can reach the log.
  */
-export function useOperationLog(logger: Logger, records: OperationRecords, requestIdOf: (request: Request) => string): Plugin<GatewayContext> {
+export function useOperationLog(
+  logger: Logger,
+  records: OperationRecords,
+  requestIdOf: (request: Request) => string,
+): Plugin<GatewayContext> {
   return {
     onResultProcess({ request, result }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;

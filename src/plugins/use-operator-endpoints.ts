@@ -22,7 +22,9 @@ function withinReadyBound(check: Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     check,
-    new Promise<void>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_MS} ms`)), READY_CHECK_MS))),
+    new Promise<void>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_MS} ms`)), READY_CHECK_MS)),
+    ),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -35,7 +37,11 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * (METRICS_PORT). Hand-written rather than yoga's readiness plugin: both endpoints share the guard and
  * the second listener.
  */
-export function operatorEndpoints(options: { metrics: GatewayMetrics; readyChecks: Record<string, () => Promise<void>>; token?: string }): OperatorEndpoints {
+export function operatorEndpoints(options: {
+  metrics: GatewayMetrics;
+  readyChecks: Record<string, () => Promise<void>>;
+  token?: string;
+}): OperatorEndpoints {
   const expected = options.token ? digest(`Bearer ${options.token}`) : undefined;
   const refused = (): OperatorAnswer => {
     const error = errors.unauthenticated('This endpoint needs Authorization: Bearer <METRICS_TOKEN>');
@@ -51,12 +57,24 @@ export function operatorEndpoints(options: { metrics: GatewayMetrics; readyCheck
       return (async () => {
         if (expected && !timingSafeEqual(digest(authorization ?? ''), expected)) return refused();
         if (path === '/metrics') {
-          return { status: 200, headers: { 'content-type': options.metrics.registry.contentType }, body: await options.metrics.registry.metrics() };
+          return {
+            status: 200,
+            headers: { 'content-type': options.metrics.registry.contentType },
+            body: await options.metrics.registry.metrics(),
+          };
         }
         const failed: Record<string, string> = {};
-        await Promise.all(Object.entries(options.readyChecks).map(([name, check]) => withinReadyBound(check()).catch((e: Error) => void (failed[name] = e.message))));
+        await Promise.all(
+          Object.entries(options.readyChecks).map(([name, check]) =>
+            withinReadyBound(check()).catch((e: Error) => void (failed[name] = e.message)),
+          ),
+        );
         const ready = Object.keys(failed).length === 0;
-        return { status: ready ? 200 : 503, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ ready, ...(ready ? {} : { failed }) }) };
+        return {
+          status: ready ? 200 : 503,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: JSON.stringify({ ready, ...(ready ? {} : { failed }) }),
+        };
       })();
     },
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ENDPOINT_NAMES, type Endpoint } from '../upstream/endpoints.js';
-
-export type { Endpoint };
+/** The stamp API's seven endpoints, as the sandbox serves them (the sandbox shares no code with the client). */
+export const ENDPOINT_NAMES = ['create', 'validate', 'update', 'add', 'remove', 'redeem', 'delete'] as const;
+export type Endpoint = (typeof ENDPOINT_NAMES)[number];
 
 const FaultActionSchema = z.discriminatedUnion('type', [
   /** An HTTP status with no envelope: an HTML error page, an empty body or plain text. */
@@ -12,7 +12,14 @@ const FaultActionSchema = z.discriminatedUnion('type', [
     retryAfter: z.number().int().min(0).optional(),
   }),
   /** HTTP 200 with `code != 0`: a business refusal the caller did not expect. */
-  z.object({ type: z.literal('envelope'), code: z.number().int().refine((c) => c !== 0), message: z.string().default('Injected failure') }),
+  z.object({
+    type: z.literal('envelope'),
+    code: z
+      .number()
+      .int()
+      .refine((c) => c !== 0),
+    message: z.string().default('Injected failure'),
+  }),
   /** Added latency; the call then proceeds normally. */
   z.object({ type: z.literal('delay'), ms: z.number().int().min(0).max(600_000) }),
   /** Never answers; the connection stays open until the client gives up. */
@@ -25,14 +32,14 @@ const FaultActionSchema = z.discriminatedUnion('type', [
 
 export const FaultSpecSchema = z
   .object({
-  endpoint: z.enum(['*', ...ENDPOINT_NAMES]),
-  action: FaultActionSchema,
-  /** Apply the change first, then fail: catches unsafe retries of non-idempotent calls. */
-  applyFirst: z.boolean().default(false),
-  /** How many matching calls it affects: a count, or 'always'. Default once. */
-  times: z.union([z.number().int().min(1), z.literal('always')]).default(1),
-  /** The chance that a matching call is affected (random faults for soak tests). Default 1. */
-  probability: z.number().min(0).max(1).default(1),
+    endpoint: z.enum(['*', ...ENDPOINT_NAMES]),
+    action: FaultActionSchema,
+    /** Apply the change first, then fail: catches unsafe retries of non-idempotent calls. */
+    applyFirst: z.boolean().default(false),
+    /** How many matching calls it affects: a count, or 'always'. Default once. */
+    times: z.union([z.number().int().min(1), z.literal('always')]).default(1),
+    /** The chance that a matching call is affected (random faults for soak tests). Default 1. */
+    probability: z.number().min(0).max(1).default(1),
   })
   // The API's contract: a refusal (`code != 0`, or a 4xx such as the 403 for a blocked User-Agent or
   // the 429 of the rate limit) means nothing was changed. Applying and then refusing is not a fault the
@@ -65,7 +72,9 @@ export class FaultRegistry {
 
   /** The fault that applies to this call, counted as used; undefined when none. */
   take(endpoint: Endpoint): Fault | undefined {
-    const fault = this.faults.find((f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.probability >= 1 || Math.random() < f.probability));
+    const fault = this.faults.find(
+      (f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.probability >= 1 || Math.random() < f.probability),
+    );
     if (!fault) return undefined;
     fault.hits++;
     if (fault.times !== 'always' && fault.hits >= fault.times) {

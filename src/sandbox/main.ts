@@ -18,7 +18,7 @@ const inMemory = process.env.SANDBOX_STORAGE === 'memory';
 const dataDir = inMemory ? null : join(process.env.DATA_DIR || '.data', 'sandbox');
 const perMinute = Number(process.env.SANDBOX_RATE_PER_MINUTE ?? 0);
 
-let sandbox;
+let sandbox: Awaited<ReturnType<typeof createSandbox>>;
 try {
   sandbox = await createSandbox({
     port,

@@ -38,7 +38,10 @@ export class SandboxPersistence {
     const cards = await this.db.query<{ data: string }>('SELECT data FROM sandbox_cards');
     const stamps = await this.db.query<{ data: string }>('SELECT data FROM sandbox_stamps');
     const meta = await this.db.query<{ key: string; value: string }>('SELECT key, value FROM sandbox_meta');
-    state.load(cards.map((r) => parse<Card>(r.data)), stamps.map((r) => parse<StampRow>(r.data)));
+    state.load(
+      cards.map((r) => parse<Card>(r.data)),
+      stamps.map((r) => parse<StampRow>(r.data)),
+    );
     for (const { key, value } of meta) {
       if (key === 'next_stamp_idx') state.nextStampIdx = Math.max(state.nextStampIdx, Number(value));
       if (key === 'next_card_idx') state.nextCardIdx = Math.max(state.nextCardIdx, Number(value));

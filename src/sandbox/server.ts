@@ -6,16 +6,7 @@ import { addDays, isCalendarDate, seoulTimestamp } from '../dates.js';
 import { type Endpoint, type Fault, FaultRegistry } from './faults.js';
 import { SandboxPersistence } from './persistence.js';
 import { RequestLog } from './request-log.js';
-import {
-  type Card,
-  type Outcome,
-  type Plan,
-  parseQueryIdx,
-  Rejection,
-  SandboxCode,
-  SandboxState,
-  type StampRow,
-} from './state.js';
+import { type Card, type Outcome, type Plan, parseQueryIdx, Rejection, SandboxCode, SandboxState, type StampRow } from './state.js';
 
 /** The documented development key the sandbox accepts when none is configured. */
 export const DEFAULT_SANDBOX_API_KEY = 'sandbox-dev-key';
@@ -156,10 +147,7 @@ function seedInto(state: SandboxState, now: Date): Outcome['change'][] {
     endYmd: resolveSeedDate(s.endYmd, today),
   }));
   state.load(seed.cards, stamps);
-  return [
-    ...seed.cards.map((card) => ({ kind: 'card' as const, card })),
-    ...stamps.map((stamp) => ({ kind: 'stamp' as const, stamp })),
-  ];
+  return [...seed.cards.map((card) => ({ kind: 'card' as const, card })), ...stamps.map((stamp) => ({ kind: 'stamp' as const, stamp }))];
 }
 
 /**
@@ -224,22 +212,34 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     };
     // What this call may touch, as it was: a change that cannot be persisted is undone before the
     // answer, so the sandbox never applies a change and then answers 5xx.
-    const candidates = [
-      (body as { stampIdx?: unknown } | null)?.stampIdx,
-      Number(query.get('stampIdx')),
-      state.nextStampIdx,
-    ].filter((v): v is number => typeof v === 'number' && Number.isSafeInteger(v));
+    const candidates = [(body as { stampIdx?: unknown } | null)?.stampIdx, Number(query.get('stampIdx')), state.nextStampIdx].filter(
+      (v): v is number => typeof v === 'number' && Number.isSafeInteger(v),
+    );
     const before = candidates.map((idx) => [idx, state.stamps.get(idx)] as const);
     const counters = { stamp: state.nextStampIdx, card: state.nextCardIdx };
     let outcome: Outcome;
     switch (endpoint) {
-      case 'create': outcome = state.create(body, plan); break;
-      case 'validate': outcome = state.validate(idxFromQuery()); break;
-      case 'update': outcome = state.update(body, plan); break;
-      case 'add': outcome = state.add(body); break;
-      case 'remove': outcome = state.remove(body); break;
-      case 'redeem': outcome = state.redeem(body); break;
-      case 'delete': outcome = state.delete(idxFromQuery()); break;
+      case 'create':
+        outcome = state.create(body, plan);
+        break;
+      case 'validate':
+        outcome = state.validate(idxFromQuery());
+        break;
+      case 'update':
+        outcome = state.update(body, plan);
+        break;
+      case 'add':
+        outcome = state.add(body);
+        break;
+      case 'remove':
+        outcome = state.remove(body);
+        break;
+      case 'redeem':
+        outcome = state.redeem(body);
+        break;
+      case 'delete':
+        outcome = state.delete(idxFromQuery());
+        break;
     }
     if (outcome.change && persistence) {
       try {
@@ -311,9 +311,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       method: req.method ?? '',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-      ),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
       body,
     });
 
@@ -380,10 +378,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     }
     if (path === '/requests' && method === 'GET') {
       // Over HTTP the log never shows the API key itself.
-      return ok(requests.list((url.searchParams.get('endpoint') as Endpoint) ?? undefined).map((r) => ({
-        ...r,
-        headers: { ...r.headers, ...(r.headers.authorization ? { authorization: r.headers.authorization.replace(/ .*/, ' ***') } : {}) },
-      })));
+      return ok(
+        requests.list((url.searchParams.get('endpoint') as Endpoint) ?? undefined).map((r) => ({
+          ...r,
+          headers: { ...r.headers, ...(r.headers.authorization ? { authorization: r.headers.authorization.replace(/ .*/, ' ***') } : {}) },
+        })),
+      );
     }
     if (path === '/requests' && method === 'DELETE') return ok(requests.clear() ?? null);
     if (path === '/faults' && method === 'GET') return ok(faults.list());
@@ -419,8 +419,18 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       }
       // The kind of failure only: its message may quote stamp data (customer e-mails, names).
       const cause = err instanceof NotPersisted ? err.cause : err;
-      options.log?.('sandbox: a request failed', { error: (cause as Error)?.name, code: (cause as { code?: string })?.code, undone: err instanceof NotPersisted });
-      sendEnvelope(res, 9999, err instanceof NotPersisted ? 'The change could not be stored; nothing was changed.' : 'Internal sandbox error', null, 500);
+      options.log?.('sandbox: a request failed', {
+        error: (cause as Error)?.name,
+        code: (cause as { code?: string })?.code,
+        undone: err instanceof NotPersisted,
+      });
+      sendEnvelope(
+        res,
+        9999,
+        err instanceof NotPersisted ? 'The change could not be stored; nothing was changed.' : 'Internal sandbox error',
+        null,
+        500,
+      );
     });
   });
   server.keepAliveTimeout = 65_000;

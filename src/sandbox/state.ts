@@ -70,10 +70,7 @@ export class Rejection extends Error {
 }
 
 /** What one call changed, so the persistence layer can write exactly that. */
-export type Change =
-  | { kind: 'stamp'; stamp: StampRow }
-  | { kind: 'stampDeleted'; stampIdx: number }
-  | { kind: 'card'; card: Card };
+export type Change = { kind: 'stamp'; stamp: StampRow } | { kind: 'stampDeleted'; stampIdx: number } | { kind: 'card'; card: Card };
 
 export interface Outcome {
   result: unknown;
@@ -94,8 +91,18 @@ const USER_FIELDS = ['userNm', 'userPhnno', 'userEml', 'userEtc1', 'userEtc2'] a
 /** Fields update may still change on a redeemed stamp (A5): notes and user data, never state. */
 const FIELDS_EDITABLE_AFTER_REDEEM = new Set(['stampIdx', 'memo', 'userId', ...USER_FIELDS]);
 const UPDATE_FIELDS = new Set([
-  'stampIdx', 'cardIdx', 'stamps', 'resetPinYn', 'useYn', 'domain', 'strtYmd', 'endYmd', 'activeYn',
-  'memo', 'userId', ...USER_FIELDS,
+  'stampIdx',
+  'cardIdx',
+  'stamps',
+  'resetPinYn',
+  'useYn',
+  'domain',
+  'strtYmd',
+  'endYmd',
+  'activeYn',
+  'memo',
+  'userId',
+  ...USER_FIELDS,
 ]);
 const MAX_TEXT = 1000;
 
@@ -208,10 +215,7 @@ export class SandboxState {
     const stamp = this.stamp(stampIdx);
     const today = this.today();
     if (today < stamp.strtYmd || today > stamp.endYmd) {
-      throw new Rejection(
-        SandboxCode.OUT_OF_PERIOD,
-        `The stamp is outside its validity period (${stamp.strtYmd} to ${stamp.endYmd}).`,
-      );
+      throw new Rejection(SandboxCode.OUT_OF_PERIOD, `The stamp is outside its validity period (${stamp.strtYmd} to ${stamp.endYmd}).`);
     }
     if (stamp.activeYn !== 'Y') throw new Rejection(SandboxCode.INACTIVE, 'The stamp is not active.');
     if (stamp.useYn === 'Y') {
@@ -227,10 +231,7 @@ export class SandboxState {
       throw new Rejection(SandboxCode.PLAN_NOT_ALLOWED, 'A custom domain needs the Premium plan or higher.');
     }
     if (!this.options.customDomains.includes(domain)) {
-      throw new Rejection(
-        SandboxCode.DOMAIN_NOT_ALLOWED,
-        `The domain ${domain} is not registered in Link Domain Management.`,
-      );
+      throw new Rejection(SandboxCode.DOMAIN_NOT_ALLOWED, `The domain ${domain} is not registered in Link Domain Management.`);
     }
     return domain;
   }
@@ -346,10 +347,7 @@ export class SandboxState {
     const nextStamps = stamps ?? current.stamps;
     if (stamps !== undefined && stamps < 0) bad('stamps must not be negative.');
     if (nextStamps > card.maxStamps) {
-      throw new Rejection(
-        SandboxCode.MAX_REACHED,
-        `stamps (${nextStamps}) cannot exceed the card's maximum of ${card.maxStamps}.`,
-      );
+      throw new Rejection(SandboxCode.MAX_REACHED, `stamps (${nextStamps}) cannot exceed the card's maximum of ${card.maxStamps}.`);
     }
     const nextStart = strtYmd ?? current.strtYmd;
     const nextEnd = endYmd ?? current.endYmd;
@@ -402,10 +400,7 @@ export class SandboxState {
     const onsitePwd = textParam(body, 'onsitePwd');
     const card = this.card(stamp.cardIdx);
     if (stamp.stamps < card.maxStamps) {
-      throw new Rejection(
-        SandboxCode.NOT_FULL,
-        `The stamp card is not full yet (${stamp.stamps} of ${card.maxStamps}).`,
-      );
+      throw new Rejection(SandboxCode.NOT_FULL, `The stamp card is not full yet (${stamp.stamps} of ${card.maxStamps}).`);
     }
     if (card.onsiteYn === 'Y') {
       if (!onsitePwd) throw new Rejection(SandboxCode.ONSITE_PASSWORD, 'This card needs the on-site password.');

@@ -1,24 +1,29 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { HISTORY_PAGE_MAX as MAX_PAGE, type HistoryPage, lastKnownStamp, parkedReissues, stampHistory } from '../stamps/history.js';
-import type { HistoryEntry, ReissueOperation } from '../store/store.js';
+import {
+  type HistoryEntry,
+  HISTORY_PAGE_MAX as MAX_PAGE,
+  type HistoryPage,
+  lastKnownStamp,
+  parkedReissues,
+  type ReissueOperation,
+  stampHistory,
+} from '../stamps/history.js';
 import { stampIdxSchema, text } from './inputs.js';
 import { Stamp } from './stamp.js';
 import { requires } from './scopes.js';
 
-const UpstreamCall = builder
-  .objectRef<HistoryEntry['upstreamCalls'][number]>('UpstreamCall')
-  .implement({
-    description: 'One call the gateway made to the stamp API.',
-    fields: (t) => ({
-      endpoint: t.exposeString('endpoint', { description: 'create, validate, update, add, remove, redeem or delete.' }),
-      status: t.exposeInt('status', { nullable: true, description: 'HTTP status of the last attempt, when one answered.' }),
-      code: t.exposeInt('code', { nullable: true, description: "The envelope's code, when there was an envelope." }),
-      durationMs: t.exposeFloat('durationMs', { description: 'How long the call took, retries included.' }),
-      attempts: t.exposeInt('attempts', { description: 'Attempts made (retries only for calls safe to repeat).' }),
-      error: t.exposeString('error', { nullable: true, description: 'The failure, when it failed.' }),
-    }),
-  });
+const UpstreamCall = builder.objectRef<HistoryEntry['upstreamCalls'][number]>('UpstreamCall').implement({
+  description: 'One call the gateway made to the stamp API.',
+  fields: (t) => ({
+    endpoint: t.exposeString('endpoint', { description: 'create, validate, update, add, remove, redeem or delete.' }),
+    status: t.exposeInt('status', { nullable: true, description: 'HTTP status of the last attempt, when one answered.' }),
+    code: t.exposeInt('code', { nullable: true, description: "The envelope's code, when there was an envelope." }),
+    durationMs: t.exposeFloat('durationMs', { description: 'How long the call took, retries included.' }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts made (retries only for calls safe to repeat).' }),
+    error: t.exposeString('error', { nullable: true, description: 'The failure, when it failed.' }),
+  }),
+});
 
 const HistoryOutcome = builder.enumType('HistoryOutcome', {
   description: 'What became of a mutation attempt.',
@@ -46,9 +51,18 @@ const StampHistoryEntry = builder.objectRef<HistoryEntry>('StampHistoryEntry').i
       description: 'The input as JSON, secrets (on-site passwords) removed.',
       resolve: (e) => JSON.stringify(e.input),
     }),
-    before: t.field({ type: Stamp, nullable: true, description: 'The stamp as read before the change, where known.', resolve: (e) => e.before }),
+    before: t.field({
+      type: Stamp,
+      nullable: true,
+      description: 'The stamp as read before the change, where known.',
+      resolve: (e) => e.before,
+    }),
     after: t.field({ type: Stamp, nullable: true, description: 'The stamp after the change, where known.', resolve: (e) => e.after }),
-    upstreamCalls: t.field({ type: [UpstreamCall], description: 'Every call made to the stamp API, in order.', resolve: (e) => e.upstreamCalls }),
+    upstreamCalls: t.field({
+      type: [UpstreamCall],
+      description: 'Every call made to the stamp API, in order.',
+      resolve: (e) => e.upstreamCalls,
+    }),
   }),
 });
 
@@ -80,7 +94,8 @@ const StampHistoryConnection = builder.objectRef<HistoryPage>('StampHistoryConne
     lastKnownStamp: t.field({
       type: Stamp,
       nullable: true,
-      description: 'The newest state of the stamp the gateway has seen, even after the stamp API stopped showing it (redeemed, expired, deleted).',
+      description:
+        'The newest state of the stamp the gateway has seen, even after the stamp API stopped showing it (redeemed, expired, deleted).',
       resolve: (c, _, ctx) => lastKnownStamp(ctx.stamps, c.stampIdx),
     }),
   }),
@@ -121,7 +136,10 @@ export const ReissueOperationRef = builder.objectRef<ReissueOperation>('ReissueO
 builder.queryField('parkedReissues', (t) =>
   t.field({
     type: [ReissueOperationRef],
-    ...requires('stamps:admin', 'Redeem-and-reissue operations that need an operator: a step ended ambiguously, or the gateway stopped during it. Finish each with resolveParkedReissue.'),
+    ...requires(
+      'stamps:admin',
+      'Redeem-and-reissue operations that need an operator: a step ended ambiguously, or the gateway stopped during it. Finish each with resolveParkedReissue.',
+    ),
     resolve: (_, __, ctx) => parkedReissues(ctx.stamps),
   }),
 );

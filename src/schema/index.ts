@@ -14,7 +14,10 @@ import './mutations/redeem-and-reissue.js';
 import './mutations/resolve-parked-reissue.js';
 import './history.js';
 
-builder.mutationType({ description: 'Every mutation takes one input and returns a payload; failures carry extensions.code and, for upstream failures, extensions.outcome.' });
+builder.mutationType({
+  description:
+    'Every mutation takes one input and returns a payload; failures carry extensions.code and, for upstream failures, extensions.outcome.',
+});
 
 /** The executable schema (sorted, so the printed contract is stable). */
 export const schema = lexicographicSortSchema(builder.toSchema());

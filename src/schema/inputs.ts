@@ -27,9 +27,7 @@ export const deltaSchema = z
   .refine((d) => Math.abs(d) <= LIMITS.delta, `must be between -${LIMITS.delta} and ${LIMITS.delta}`);
 
 // Control characters: C0 (NUL included), DEL and C1. Free text may hold tabs and line breaks.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /**
@@ -41,7 +39,10 @@ export function text(n: number, kind: 'line' | 'free' = 'line') {
   return z
     .string()
     .max(n, `must be at most ${n} characters`)
-    .refine((v) => !control.test(v), kind === 'free' ? 'must not contain control characters (tabs and line breaks are fine)' : 'must not contain control characters')
+    .refine(
+      (v) => !control.test(v),
+      kind === 'free' ? 'must not contain control characters (tabs and line breaks are fine)' : 'must not contain control characters',
+    )
     .refine((v) => v.isWellFormed(), 'must not contain unpaired surrogates (broken UTF-16)');
 }
 
@@ -63,7 +64,10 @@ export function withDateOrder<S extends z.ZodType<{ startDate?: string | null; e
 
 export const idempotencyKeySchema = text(LIMITS.idempotencyKey).min(1, 'must not be empty');
 
-export const domainSchema = text(LIMITS.domain).refine((d) => d === '' || /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(d), 'must be a URL such as https://vvd.bz, or empty for the default');
+export const domainSchema = text(LIMITS.domain).refine(
+  (d) => d === '' || /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(d),
+  'must be a URL such as https://vvd.bz, or empty for the default',
+);
 
 /**
  * The customer fields' rules. Inputs are validated as whole objects (one zod schema per input type) so
@@ -72,7 +76,9 @@ export const domainSchema = text(LIMITS.domain).refine((d) => d === '' || /^http
 export const userSchema = z.looseObject({
   id: text(LIMITS.userId).min(1, 'must not be empty').nullish(),
   name: text(LIMITS.userName).nullish(),
-  phone: text(LIMITS.phone).regex(/^[0-9+\-() ]*$/, 'must contain only digits, spaces and + - ( )').nullish(),
+  phone: text(LIMITS.phone)
+    .regex(/^[0-9+\-() ]*$/, 'must contain only digits, spaces and + - ( )')
+    .nullish(),
   email: z.email('must be an email address').max(LIMITS.email, `must be at most ${LIMITS.email} characters`).nullish(),
   etc1: text(LIMITS.etc, 'free').nullish(),
   etc2: text(LIMITS.etc, 'free').nullish(),

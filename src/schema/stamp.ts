@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { type Validation, validateStamp } from '../stamps/read.js';
+import { readStamp, type Validation, validateStamp } from '../stamps/read.js';
 import type { Stamp as StampShape, StampUser as StampUserShape } from '../upstream/mapping.js';
 import { LIMITS, stampIdxSchema } from './inputs.js';
 import { requires } from './scopes.js';
@@ -20,7 +20,7 @@ export const StampUser = builder.objectRef<StampUserShape>('StampUser').implemen
 export const Stamp = builder.objectRef<StampShape>('Stamp').implement({
   description: "One customer's punch card on a stamp card: how many stamps they have collected towards the reward.",
   fields: (t) => ({
-    stampIdx: t.exposeInt('stampIdx', { description: 'The stamp\'s id at the stamp service.' }),
+    stampIdx: t.exposeInt('stampIdx', { description: "The stamp's id at the stamp service." }),
     cardIdx: t.exposeInt('cardIdx', { description: 'The stamp card (template) this stamp belongs to.' }),
     cardName: t.exposeString('cardName', { nullable: true, description: 'Name of the stamp card, e.g. "10 Americanos".' }),
     cardTitle: t.exposeString('cardTitle', { nullable: true, description: 'Tagline of the stamp card, e.g. "Collect 10, get 1 free".' }),
@@ -70,14 +70,20 @@ builder.queryType({
     stamp: t.field({
       type: Stamp,
       nullable: true,
-      ...requires('stamps:read', 'One stamp. Null, with a STAMP_UNAVAILABLE error, when the stamp service refuses it (unknown, expired, inactive or redeemed). A customer token sees only its own stamps.'),
-      args: { stampIdx: t.arg.int({ required: true, description: 'The stamp\'s id.', validate: stampIdxSchema }) },
-      resolve: (_, { stampIdx }, ctx) => ctx.stamps.loader.load(stampIdx),
+      ...requires(
+        'stamps:read',
+        'One stamp. Null, with a STAMP_UNAVAILABLE error, when the stamp service refuses it (unknown, expired, inactive or redeemed). A customer token sees only its own stamps.',
+      ),
+      args: { stampIdx: t.arg.int({ required: true, description: "The stamp's id.", validate: stampIdxSchema }) },
+      resolve: (_, { stampIdx }, ctx) => readStamp(ctx.stamps, stampIdx),
     }),
     stamps: t.field({
       type: [Stamp],
       nullable: { list: false, items: true },
-      ...requires('stamps:read', `Several stamps, in the order asked, duplicates read once. An unavailable stamp is null at its position with its own error. At most ${LIMITS.stampsPerRequest} ids.`),
+      ...requires(
+        'stamps:read',
+        `Several stamps, in the order asked, duplicates read once. An unavailable stamp is null at its position with its own error. At most ${LIMITS.stampsPerRequest} ids.`,
+      ),
       args: {
         stampIdxs: t.arg.intList({
           required: true,
@@ -85,12 +91,15 @@ builder.queryType({
           validate: z.array(stampIdxSchema).max(LIMITS.stampsPerRequest, `must list at most ${LIMITS.stampsPerRequest} ids`),
         }),
       },
-      resolve: (_, { stampIdxs }, ctx) => stampIdxs.map((idx) => ctx.stamps.loader.load(idx)),
+      resolve: (_, { stampIdxs }, ctx) => stampIdxs.map((idx) => readStamp(ctx.stamps, idx)),
     }),
     validateStamp: t.field({
       type: StampValidation,
-      ...requires('stamps:read', 'Checks whether a stamp can be used now. An unusable stamp is an answer (valid: false, with the reason), not an error.'),
-      args: { stampIdx: t.arg.int({ required: true, description: 'The stamp\'s id.', validate: stampIdxSchema }) },
+      ...requires(
+        'stamps:read',
+        'Checks whether a stamp can be used now. An unusable stamp is an answer (valid: false, with the reason), not an error.',
+      ),
+      args: { stampIdx: t.arg.int({ required: true, description: "The stamp's id.", validate: stampIdxSchema }) },
       resolve: (_, { stampIdx }, ctx) => validateStamp(ctx.stamps, stampIdx),
     }),
   }),

@@ -29,7 +29,9 @@ export function assertRedeemable(stamp: Stamp, onsitePassword: string | null | u
   }
   if (!stamp.onsiteApproval) return;
   if (!onsitePassword) {
-    throw errors.badUserInput([{ path: 'input.onsitePassword', message: 'is required: this card needs the staff password entered on site' }]);
+    throw errors.badUserInput([
+      { path: 'input.onsitePassword', message: 'is required: this card needs the staff password entered on site' },
+    ]);
   }
   if (stamp.onsitePassword === null || !sameSecret(onsitePassword, stamp.onsitePassword)) {
     throw errors.badUserInput([{ path: 'input.onsitePassword', message: 'is not the on-site password of this card' }]);

@@ -10,13 +10,26 @@ type StampRef = { stampIdx: number; idempotencyKey?: string | null };
 export function addStamp(s: StampSession, input: StampRef, options: MutationOptions): Promise<StampPayload> {
   return runMutation<StampPayload>(
     s,
-    { operation: 'addStamp', stampIdx: input.stampIdx, input: { ...input }, idempotencyKey: options.idempotencyKey, readBack: stampReadBack(options) },
+    {
+      operation: 'addStamp',
+      stampIdx: input.stampIdx,
+      input: { ...input },
+      idempotencyKey: options.idempotencyKey,
+      readBack: stampReadBack(options),
+    },
     async () => {
       const { stampIdx } = input;
-      await sendChange(s, stampIdx, () => s.api.add(stampIdx), (stamp) =>
-        stamp.stamps >= stamp.maxStamps
-          ? errors.conflict(`Stamp ${stampIdx} is already full (${stamp.stamps} of ${stamp.maxStamps})`, { stamps: stamp.stamps, maxStamps: stamp.maxStamps })
-          : undefined,
+      await sendChange(
+        s,
+        stampIdx,
+        () => s.api.add(stampIdx),
+        (stamp) =>
+          stamp.stamps >= stamp.maxStamps
+            ? errors.conflict(`Stamp ${stampIdx} is already full (${stamp.stamps} of ${stamp.maxStamps})`, {
+                stamps: stamp.stamps,
+                maxStamps: stamp.maxStamps,
+              })
+            : undefined,
       );
       return { stampIdx };
     },
@@ -27,11 +40,20 @@ export function addStamp(s: StampSession, input: StampRef, options: MutationOpti
 export function removeStamp(s: StampSession, input: StampRef, options: MutationOptions): Promise<StampPayload> {
   return runMutation<StampPayload>(
     s,
-    { operation: 'removeStamp', stampIdx: input.stampIdx, input: { ...input }, idempotencyKey: options.idempotencyKey, readBack: stampReadBack(options) },
+    {
+      operation: 'removeStamp',
+      stampIdx: input.stampIdx,
+      input: { ...input },
+      idempotencyKey: options.idempotencyKey,
+      readBack: stampReadBack(options),
+    },
     async () => {
       const { stampIdx } = input;
-      await sendChange(s, stampIdx, () => s.api.remove(stampIdx), (stamp) =>
-        stamp.stamps <= 0 ? errors.conflict(`Stamp ${stampIdx} has no stamps to remove`, { stamps: 0 }) : undefined,
+      await sendChange(
+        s,
+        stampIdx,
+        () => s.api.remove(stampIdx),
+        (stamp) => (stamp.stamps <= 0 ? errors.conflict(`Stamp ${stampIdx} has no stamps to remove`, { stamps: 0 }) : undefined),
       );
       return { stampIdx };
     },
@@ -49,7 +71,11 @@ export interface AdjustPayload {
  * Adds or takes off several stamps at once, on top of the current count: a read, then an absolute
  * update, under the stamp's lock, so concurrent adjustments are applied one after another.
  */
-export function adjustStampCount(s: StampSession, input: StampRef & { delta: number }, options: Omit<MutationOptions, 'readBack'>): Promise<AdjustPayload> {
+export function adjustStampCount(
+  s: StampSession,
+  input: StampRef & { delta: number },
+  options: Omit<MutationOptions, 'readBack'>,
+): Promise<AdjustPayload> {
   return runMutation<AdjustPayload>(
     s,
     { operation: 'adjustStampCount', stampIdx: input.stampIdx, input: { ...input }, idempotencyKey: options.idempotencyKey },
@@ -59,11 +85,14 @@ export function adjustStampCount(s: StampSession, input: StampRef & { delta: num
       trace.before = current;
       const next = current.stamps + delta;
       if (next < 0 || next > current.maxStamps) {
-        throw errors.conflict(`Adjusting stamp ${stampIdx} by ${delta} would make ${next}, outside 0 to ${current.maxStamps}; it has ${current.stamps}`, {
-          stamps: current.stamps,
-          maxStamps: current.maxStamps,
-          delta,
-        });
+        throw errors.conflict(
+          `Adjusting stamp ${stampIdx} by ${delta} would make ${next}, outside 0 to ${current.maxStamps}; it has ${current.stamps}`,
+          {
+            stamps: current.stamps,
+            maxStamps: current.maxStamps,
+            delta,
+          },
+        );
       }
       await sendChange(s, stampIdx, () => s.api.update(stampIdx, { stamps: next }));
       // The update sent an absolute count under the lock: the new state is known without a read.

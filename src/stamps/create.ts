@@ -13,11 +13,16 @@ export interface CreateStampInput extends StampFields {
 export function createStamp(s: StampSession, input: CreateStampInput, options: MutationOptions): Promise<StampPayload> {
   return runMutation<StampPayload>(
     s,
-    { operation: 'createStamp', stampIdx: null, input: { ...input }, idempotencyKey: options.idempotencyKey, readBack: stampReadBack(options) },
+    {
+      operation: 'createStamp',
+      stampIdx: null,
+      input: { ...input },
+      idempotencyKey: options.idempotencyKey,
+      readBack: stampReadBack(options),
+    },
     async () => {
       const { idempotencyKey: _key, ...fields } = input;
       return { stampIdx: await s.api.create(fields) };
     },
   );
 }
-

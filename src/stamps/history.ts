@@ -1,5 +1,7 @@
 import { errors } from '../errors.js';
 import type { HistoryEntry, ReissueOperation } from '../store/store.js';
+
+export type { HistoryEntry, ReissueOperation };
 import type { Stamp } from '../upstream/mapping.js';
 import type { StampSession } from './session.js';
 

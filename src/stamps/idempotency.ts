@@ -12,7 +12,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined && v !== null);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -20,7 +23,9 @@ function canonical(value: unknown): string {
 /** The hash a key is bound to: the operation and its input, the key itself left out. */
 export function requestHash(operation: string, input: Record<string, unknown>): string {
   const { idempotencyKey: _key, ...rest } = input;
-  return createHash('sha256').update(`${operation}\n${canonical(rest)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${operation}\n${canonical(rest)}`)
+    .digest('hex');
 }
 
 /** A stored answer, given again: the payload, or the error with `replayed: true`. */
@@ -53,7 +58,10 @@ export async function claimOrWait(s: StampSession, args: KeyClaim): Promise<Stor
   const { store, leaseMs } = s.deps;
   const caller = s.caller.id;
   for (;;) {
-    const claim = await store.claimKey({ caller, key: args.key, operation: args.operation, requestHash: args.hash, leaseMs, ttlMs: IDEMPOTENCY_TTL_MS }, s.stateBound());
+    const claim = await store.claimKey(
+      { caller, key: args.key, operation: args.operation, requestHash: args.hash, leaseMs, ttlMs: IDEMPOTENCY_TTL_MS },
+      s.stateBound(),
+    );
     if (claim.claimed) return undefined;
     const row = claim.existing;
     if (row.requestHash !== args.hash || row.operation !== args.operation) {

@@ -7,6 +7,7 @@ import type { Stamp } from '../upstream/mapping.js';
 import type { ChangeGate } from '../upstream/stamp-api.js';
 import { redactInput } from './history.js';
 import { claimOrWait, replay, requestHash, storedFailure } from './idempotency.js';
+import { readStamp } from './read.js';
 import { attemptEntryKey } from './recovery.js';
 import type { StampSession } from './session.js';
 
@@ -114,15 +115,22 @@ function failure(s: StampSession, thrown: unknown, mayHaveApplied: boolean): Gat
   if (!error && thrown instanceof LockTimeoutError) {
     error = errors.conflict('Another change of this stamp is still running; try again in a moment');
   }
-  if (!error && thrown instanceof StateError) error = errors.stateUnavailable(mayHaveApplied ? 'the change may have been applied' : NOTHING_SENT, thrown.reason);
+  if (!error && thrown instanceof StateError)
+    error = errors.stateUnavailable(mayHaveApplied ? 'the change may have been applied' : NOTHING_SENT, thrown.reason);
   if (!error) {
-    s.deps.log?.error({ requestId: s.requestId, error: (thrown as Error)?.name, message: (thrown as Error)?.message }, 'unexpected failure in a mutation');
+    s.deps.log?.error(
+      { requestId: s.requestId, error: (thrown as Error)?.name, message: (thrown as Error)?.message },
+      'unexpected failure in a mutation',
+    );
     error = errors.internal(mayHaveApplied ? 'UNKNOWN' : 'NOT_APPLIED');
   }
   // A call's outcome is that of its most uncertain step: once a change may have been applied, no later
   // refusal makes it certain that nothing was.
   if (mayHaveApplied && error.outcome !== 'UNKNOWN') {
-    return error.with({ outcome: 'UNKNOWN' }, `${error.message}; an earlier step may have applied a change: read the stamp before trying again`);
+    return error.with(
+      { outcome: 'UNKNOWN' },
+      `${error.message}; an earlier step may have applied a change: read the stamp before trying again`,
+    );
   }
   return error;
 }
@@ -138,11 +146,22 @@ function failure(s: StampSession, thrown: unknown, mayHaveApplied: boolean): Gat
  * 5. the history entry, the end of the attempt and the key's answer in one transaction; when the
  *    database does not take it in time, the answer goes out anyway and the write waits in the outbox.
  */
-export async function runMutation<P extends object>(s: StampSession, spec: MutationSpec<P>, work: (trace: Trace) => Promise<P>): Promise<P> {
+export async function runMutation<P extends object>(
+  s: StampSession,
+  spec: MutationSpec<P>,
+  work: (trace: Trace) => Promise<P>,
+): Promise<P> {
   const { store, locks, outbox } = s.deps;
   const key = spec.idempotencyKey;
   const recorded = redactInput(spec.input);
-  const entry = (entryKey: string, outcome: HistoryOutcome, trace: Trace, callsFrom: number, error?: GatewayError, payload?: object): NewHistoryEntry => ({
+  const entry = (
+    entryKey: string,
+    outcome: HistoryOutcome,
+    trace: Trace,
+    callsFrom: number,
+    error?: GatewayError,
+    payload?: object,
+  ): NewHistoryEntry => ({
     entryKey,
     requestId: s.requestId,
     caller: s.caller.id,
@@ -163,20 +182,26 @@ export async function runMutation<P extends object>(s: StampSession, spec: Mutat
     try {
       await fn(s.stateBound());
     } catch {
-      outbox.enqueue(what, fn, keyAnswer && 'finish' in keyAnswer ? { caller: keyAnswer.caller, key: keyAnswer.key, answer: keyAnswer.finish } : undefined);
+      outbox.enqueue(
+        what,
+        fn,
+        keyAnswer && 'finish' in keyAnswer ? { caller: keyAnswer.caller, key: keyAnswer.key, answer: keyAnswer.finish } : undefined,
+      );
     }
   };
 
   const wait = overLimit(s, spec);
   if (wait) {
     const error = errors.rateLimited(`Too many ${spec.operation} requests from this caller; try again in ${wait} s`, wait);
-    await write(`history of a refused ${spec.operation}`, (bound) => store.appendHistory(entry(randomUUID(), 'NOT_APPLIED', {}, s.api.calls.length, error), bound));
+    await write(`history of a refused ${spec.operation}`, (bound) =>
+      store.appendHistory(entry(randomUUID(), 'NOT_APPLIED', {}, s.api.calls.length, error), bound),
+    );
     throw error;
   }
 
   const rememberErrors = spec.rememberErrors ?? true;
   if (key) {
-    let existing;
+    let existing: Awaited<ReturnType<typeof claimOrWait>>;
     try {
       existing = await claimOrWait(s, { key, operation: spec.operation, hash: requestHash(spec.operation, recorded), rememberErrors });
     } catch (error) {
@@ -184,7 +209,9 @@ export async function runMutation<P extends object>(s: StampSession, spec: Mutat
     }
     if (existing) {
       const replayed = replay(existing) as P;
-      await write(`history of a replayed ${spec.operation}`, (bound) => store.appendHistory(entry(randomUUID(), 'REPLAYED', {}, s.api.calls.length, undefined, replayed), bound));
+      await write(`history of a replayed ${spec.operation}`, (bound) =>
+        store.appendHistory(entry(randomUUID(), 'REPLAYED', {}, s.api.calls.length, undefined, replayed), bound),
+      );
       return replayed;
     }
   }
@@ -192,7 +219,14 @@ export async function runMutation<P extends object>(s: StampSession, spec: Mutat
   let attemptId: string;
   try {
     attemptId = await store.beginAttempt(
-      { requestId: s.requestId, caller: s.caller.id, operation: spec.operation, stampIdx: spec.stampIdx, input: recorded, idempotencyKey: key },
+      {
+        requestId: s.requestId,
+        caller: s.caller.id,
+        operation: spec.operation,
+        stampIdx: spec.stampIdx,
+        input: recorded,
+        idempotencyKey: key,
+      },
       s.stateBound(),
     );
   } catch (error) {
@@ -209,7 +243,7 @@ export async function runMutation<P extends object>(s: StampSession, spec: Mutat
       const idx = spec.readBack.stampIdx(payload);
       s.forget(idx);
       const result = payload as Record<string, unknown>;
-      result[spec.readBack.field] = await s.loader.load(idx).then(
+      result[spec.readBack.field] = await readStamp(s, idx).then(
         (after) => (trace.after = after),
         (error: unknown) => {
           // The change stands whatever the read says: a stamp the API does not show is null, with its reason.
@@ -232,7 +266,11 @@ export async function runMutation<P extends object>(s: StampSession, spec: Mutat
           : // A failure that changed nothing frees the key, so a retry runs again.
             { caller: s.caller.id, key, release: true };
     const ended = entry(attemptEntryKey(attemptId), outcome, trace, callsFrom, error, payload);
-    return write(`history of ${spec.operation} attempt ${attemptId}`, (bound) => store.completeAttempt(attemptId, ended, keyOutcome, bound), keyOutcome ?? undefined);
+    return write(
+      `history of ${spec.operation} attempt ${attemptId}`,
+      (bound) => store.completeAttempt(attemptId, ended, keyOutcome, bound),
+      keyOutcome ?? undefined,
+    );
   };
 
   s.api.gate = gate;

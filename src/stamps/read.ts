@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { canSee, hiddenStamp, isCustomer } from '../auth/visibility.js';
 import { errors, GatewayError } from '../errors.js';
 import { UpstreamError, UpstreamRejectedError } from '../upstream/errors.js';
@@ -41,10 +42,22 @@ export function loadStamps(s: StampSession, idxs: readonly number[]): Promise<Ar
   );
 }
 
+/** This request's loader: one upstream call per distinct stamp, a failed id failing alone. */
+export function stampLoader(s: StampSession): DataLoader<number, Stamp> {
+  // Same order and length as the keys; one Error per failed key, never a failed batch.
+  s.stampLoader ??= new DataLoader((idxs) => loadStamps(s, idxs), { maxBatchSize: 100 });
+  return s.stampLoader;
+}
+
+/** One stamp as this caller may see it, batched with the request's other reads. */
+export function readStamp(s: StampSession, stampIdx: number): Promise<Stamp> {
+  return stampLoader(s).load(stampIdx);
+}
+
 /** A stamp, or null when the stamp API does not show it (any other failure is thrown). */
 export async function readStampOrNull(s: StampSession, stampIdx: number): Promise<Stamp | null> {
   try {
-    return await s.loader.load(stampIdx);
+    return await readStamp(s, stampIdx);
   } catch (error) {
     if (error instanceof GatewayError && error.code === 'STAMP_UNAVAILABLE') return null;
     throw error;
@@ -61,7 +74,7 @@ export interface Validation {
 /** Whether a stamp can be used now: an unusable stamp is an answer, not an error. */
 export async function validateStamp(s: StampSession, stampIdx: number): Promise<Validation> {
   try {
-    return { stampIdx, valid: true, reason: null, stamp: await s.loader.load(stampIdx) };
+    return { stampIdx, valid: true, reason: null, stamp: await readStamp(s, stampIdx) };
   } catch (error) {
     if (!(error instanceof GatewayError) || error.code !== 'STAMP_UNAVAILABLE') throw error;
     return { stampIdx, valid: false, reason: String(error.details.reason ?? error.message), stamp: null };

@@ -9,7 +9,10 @@ export const attemptEntryKey = (attemptId: string) => `attempt:${attemptId}`;
  * have been applied (UNKNOWN, and its key answers so); if not, nothing was sent (NOT_APPLIED, and its
  * key is freed for a retry).
  */
-export function interruptedAttempt(a: AttemptRow, options: { keepKey: boolean }): { entry: NewHistoryEntry; key: KeyOutcome | null; response?: StoredResponse } {
+export function interruptedAttempt(
+  a: AttemptRow,
+  options: { keepKey: boolean },
+): { entry: NewHistoryEntry; key: KeyOutcome | null; response?: StoredResponse } {
   const base = {
     entryKey: attemptEntryKey(a.id),
     requestId: a.requestId,
@@ -26,7 +29,12 @@ export function interruptedAttempt(a: AttemptRow, options: { keepKey: boolean })
     const response: StoredResponse = {
       ok: false,
       message,
-      extensions: { code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN', interruptedCall: a.endpoint, ...(a.idempotencyKey ? { idempotencyKey: a.idempotencyKey } : {}) },
+      extensions: {
+        code: 'UPSTREAM_UNAVAILABLE',
+        outcome: 'UNKNOWN',
+        interruptedCall: a.endpoint,
+        ...(a.idempotencyKey ? { idempotencyKey: a.idempotencyKey } : {}),
+      },
     };
     return {
       entry: {
@@ -36,18 +44,33 @@ export function interruptedAttempt(a: AttemptRow, options: { keepKey: boolean })
         errorCode: 'UPSTREAM_UNAVAILABLE',
         errorMessage: message,
       },
-      key: a.idempotencyKey ? (options.keepKey ? { caller: a.caller, key: a.idempotencyKey, finish: response } : { caller: a.caller, key: a.idempotencyKey, release: true }) : null,
+      key: a.idempotencyKey
+        ? options.keepKey
+          ? { caller: a.caller, key: a.idempotencyKey, finish: response }
+          : { caller: a.caller, key: a.idempotencyKey, release: true }
+        : null,
       response,
     };
   }
   return {
-    entry: { ...base, upstreamCalls: [], outcome: 'NOT_APPLIED', errorCode: null, errorMessage: 'The gateway stopped before sending anything to the stamp API' },
+    entry: {
+      ...base,
+      upstreamCalls: [],
+      outcome: 'NOT_APPLIED',
+      errorCode: null,
+      errorMessage: 'The gateway stopped before sending anything to the stamp API',
+    },
     key: a.idempotencyKey ? { caller: a.caller, key: a.idempotencyKey, release: true } : null,
   };
 }
 
 /** Ends a dead process's attempt: its history entry written and its key settled. Returns the key's answer, if any. */
-export async function resolveInterrupted(store: GatewayStore, a: AttemptRow, options: { keepKey: boolean }, bound: Bound = {}): Promise<StoredResponse | undefined> {
+export async function resolveInterrupted(
+  store: GatewayStore,
+  a: AttemptRow,
+  options: { keepKey: boolean },
+  bound: Bound = {},
+): Promise<StoredResponse | undefined> {
   const { entry, key, response } = interruptedAttempt(a, options);
   await store.completeAttempt(a.id, entry, key, bound);
   return key && 'finish' in key ? response : undefined;
@@ -69,6 +92,10 @@ export async function recoverAttempts(store: GatewayStore, log?: Pick<Logger, 'w
     if (attempt.state === 'sending') counts.unknown++;
     else counts.notSent++;
   }
-  if (counts.unknown || counts.notSent) log?.warn(counts, 'mutation attempts left by a stopped gateway: recorded in the history (UNKNOWN where a change may have been sent), keys answered or freed');
+  if (counts.unknown || counts.notSent)
+    log?.warn(
+      counts,
+      'mutation attempts left by a stopped gateway: recorded in the history (UNKNOWN where a change may have been sent), keys answered or freed',
+    );
   return counts;
 }

@@ -23,6 +23,7 @@ export function reissueWindow(old: Stamp, startDate?: string | null, endDate?: s
   const length = Math.round((Date.parse(old.endDate) - Date.parse(old.startDate)) / 86_400_000);
   const latest = latestEndDate(today);
   const proposed = endDate ?? addDays(start, Math.max(0, length));
+  // Calendar dates compare as strings (YYYY-MM-DD).
   return { startDate: start, endDate: proposed > latest ? latest : proposed };
 }
 
@@ -142,7 +143,13 @@ const newStampReadBack = (readBack: boolean) =>
  */
 export function redeemAndReissue(
   s: StampSession,
-  input: { stampIdx: number; onsitePassword?: string | null; startDate?: string | null; endDate?: string | null; idempotencyKey?: string | null },
+  input: {
+    stampIdx: number;
+    onsitePassword?: string | null;
+    startDate?: string | null;
+    endDate?: string | null;
+    idempotencyKey?: string | null;
+  },
   options: { idempotencyKey: string | null; readBack: boolean },
 ): Promise<ReissuePayload> {
   return runMutation<ReissuePayload>(

@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Caller } from '../auth/authentication.js';
 import type { SlidingWindowLimiter } from '../auth/mutation-limits.js';
 import type { MutationLimits } from '../config.js';
@@ -9,7 +9,6 @@ import type { Stamp } from '../upstream/mapping.js';
 import { StampApi } from '../upstream/stamp-api.js';
 import type { StampLocks } from './locks.js';
 import type { Outbox } from './outbox.js';
-import { loadStamps } from './read.js';
 import type { StampCache } from './stamp-cache.js';
 
 /** What the stamp domain needs, built once at start-up and shared by every request. */
@@ -39,7 +38,8 @@ export class StampSession {
   readonly api: StampApi;
   /** Epoch ms by which this request must be answered. */
   readonly deadline: number;
-  private stampLoader?: DataLoader<number, Stamp>;
+  /** Reads of stamps within this request, batched and de-duplicated (made by read.ts when first needed). */
+  stampLoader?: DataLoader<number, Stamp>;
 
   constructor(
     readonly deps: StampDeps,
@@ -53,13 +53,6 @@ export class StampSession {
   /** The bound of a state-store call now: its own limit, within what is left of the request's deadline. */
   stateBound(): Bound {
     return { timeoutMs: Math.max(1, Math.min(this.deps.stateTimeoutMs, this.deadline - Date.now())) };
-  }
-
-  /** Reads of stamps within this request: one upstream call per distinct stamp, a failed id failing alone. */
-  get loader(): DataLoader<number, Stamp> {
-    // Same order and length as the keys; one Error per failed key, never a failed batch.
-    this.stampLoader ??= new DataLoader((idxs) => loadStamps(this, idxs), { maxBatchSize: 100 });
-    return this.stampLoader;
   }
 
   /** Forgets everything read about a stamp (this request's loader and the shared cache): it changed, or may have. */

@@ -74,7 +74,6 @@ const OWNER_LOCK_NAMESPACE = 0x4f57;
  * in JSON). Either can come from the stamp API (a memo set elsewhere); stored as U+FFFD.
  */
 export function storable(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return (value.isWellFormed() ? value : value.toWellFormed()).replace(/\u0000/g, '\uFFFD');
 }
 
@@ -94,10 +93,13 @@ function lockKey(value: string): number {
 function withTimeout<T>(work: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new StateError(`${what} did not answer within ${ms} ms`));
-    }, Math.max(1, ms));
+    timer = setTimeout(
+      () => {
+        onTimeout?.();
+        reject(new StateError(`${what} did not answer within ${ms} ms`));
+      },
+      Math.max(1, ms),
+    );
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
@@ -125,10 +127,13 @@ function lockDataDir(dataDir: string, variable: string): () => void {
       closeSync(fd);
       return () => rmSync(file, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`${variable}: cannot use ${dataDir} (${describe(error)})`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new DataDirError(`${variable}: cannot use ${dataDir} (${describe(error)})`);
       const pid = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new DataDirError(`${variable}: ${dataDir} is in use by process ${pid}; give each process a DATA_DIR of its own (or use DATABASE_URL)`);
+        throw new DataDirError(
+          `${variable}: ${dataDir} is in use by process ${pid}; give each process a DATA_DIR of its own (or use DATABASE_URL)`,
+        );
       }
       // Left by a process that is gone.
       rmSync(file, { force: true });
@@ -173,11 +178,13 @@ export async function openPglite(dataDir?: string, options: { variable?: string 
     engine: 'pglite',
     query: (text, values, o) => run(db, text, values, o?.timeoutMs),
     transaction: (fn, o) =>
-      withTimeout(db.transaction((tx) => fn({ query: (text, values) => run(tx, text, values, o?.timeoutMs) })), o?.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'the embedded database').catch(
-        (error: unknown) => {
-          throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
-        },
-      ),
+      withTimeout(
+        db.transaction((tx) => fn({ query: (text, values) => run(tx, text, values, o?.timeoutMs) })),
+        o?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        'the embedded database',
+      ).catch((error: unknown) => {
+        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      }),
     withLock: (_namespace, _key, fn) => fn(),
     registerOwner: async () => undefined,
     // One process per data directory (lockDataDir): the only live owner is this one.
@@ -212,7 +219,11 @@ export async function openPostgres(
 ): Promise<Database> {
   if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Bad schema name ${options.schema}`);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const settings = [`-c statement_timeout=${timeoutMs}`, `-c lock_timeout=${timeoutMs}`, ...(options.schema ? [`-c search_path=${options.schema}`] : [])];
+  const settings = [
+    `-c statement_timeout=${timeoutMs}`,
+    `-c lock_timeout=${timeoutMs}`,
+    ...(options.schema ? [`-c search_path=${options.schema}`] : []),
+  ];
   const config = { connectionString, connectionTimeoutMillis: timeoutMs, keepAlive: true, options: settings.join(' ') };
   let healthy = true;
   const health = (ok: boolean, reason?: string) => {
@@ -247,7 +258,8 @@ export async function openPostgres(
       );
       break;
     } catch (error) {
-      if (Date.now() >= startupUntil) throw new StateError(`cannot reach PostgreSQL at ${safeUrl(connectionString)} (${describe(error)})`, { cause: error });
+      if (Date.now() >= startupUntil)
+        throw new StateError(`cannot reach PostgreSQL at ${safeUrl(connectionString)} (${describe(error)})`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 250));
     } finally {
       void setup.end().catch(() => undefined);
@@ -274,7 +286,11 @@ export async function openPostgres(
       health(true);
       return result;
     } catch (error) {
-      if (error instanceof StateError || !(error as { code?: string }).code || /^(08|57|53|E[A-Z])/.test((error as { code: string }).code)) {
+      if (
+        error instanceof StateError ||
+        !(error as { code?: string }).code ||
+        /^(08|57|53|E[A-Z])/.test((error as { code: string }).code)
+      ) {
         broken = true;
         health(false, describe(error));
       }
@@ -339,7 +355,12 @@ export async function openPostgres(
         // Polled, so that the wait ends at the request's deadline whatever the database does.
         for (let wait = 5; ; wait = Math.min(wait * 2, 50)) {
           const left = until - Date.now();
-          const rows = await withTimeout(client.query('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [namespace, key]), Math.min(timeoutMs, Math.max(1, left)), 'PostgreSQL', () => (healthyConnection = false));
+          const rows = await withTimeout(
+            client.query('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [namespace, key]),
+            Math.min(timeoutMs, Math.max(1, left)),
+            'PostgreSQL',
+            () => (healthyConnection = false),
+          );
           if (rows.rows[0]?.ok) break;
           if (Date.now() + wait >= until) throw new LockTimeoutError(`the lock on ${key} was not free in time`);
           await new Promise((resolve) => setTimeout(resolve, wait));
@@ -352,9 +373,12 @@ export async function openPostgres(
         throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
       } finally {
         if (held) {
-          await withTimeout(client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [namespace, key]), timeoutMs, 'PostgreSQL', () => (healthyConnection = false)).catch(
+          await withTimeout(
+            client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [namespace, key]),
+            timeoutMs,
+            'PostgreSQL',
             () => (healthyConnection = false),
-          );
+          ).catch(() => (healthyConnection = false));
         }
         // A connection whose unlock failed may still hold the lock: never give it back to the pool.
         client.release(healthyConnection ? undefined : new Error('lock connection discarded'));
@@ -395,7 +419,10 @@ export async function migrate(db: Database, scope: string, migrations: Migration
     if (done.has(migration.id)) continue;
     await db.transaction(
       async (tx) => {
-        for (const statement of migration.sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+        for (const statement of migration.sql
+          .split(/;\s*\n/)
+          .map((s) => s.trim())
+          .filter(Boolean)) {
           await tx.query(statement);
         }
         await tx.query(`INSERT INTO ${table} (id) VALUES ($1)`, [migration.id]);

@@ -106,31 +106,68 @@ export interface Bound {
 
 function toIdempotency(r: Record<string, any>): IdempotencyRow {
   return {
-    caller: r.caller, key: r.key, operation: r.operation, requestHash: r.request_hash, state: r.state, response: r.response,
-    owner: r.owner, leaseUntil: new Date(r.lease_until), expiresAt: new Date(r.expires_at),
+    caller: r.caller,
+    key: r.key,
+    operation: r.operation,
+    requestHash: r.request_hash,
+    state: r.state,
+    response: r.response,
+    owner: r.owner,
+    leaseUntil: new Date(r.lease_until),
+    expiresAt: new Date(r.expires_at),
   };
 }
 
 function toHistory(r: Record<string, any>): HistoryEntry {
   return {
-    id: String(r.id), at: new Date(r.at), requestId: r.request_id, caller: r.caller, operation: r.operation, stampIdx: r.stamp_idx,
-    input: r.input, before: r.before_state, after: r.after_state, upstreamCalls: r.upstream_calls, outcome: r.outcome,
-    errorCode: r.error_code, errorMessage: r.error_message, idempotencyKey: r.idempotency_key,
+    id: String(r.id),
+    at: new Date(r.at),
+    requestId: r.request_id,
+    caller: r.caller,
+    operation: r.operation,
+    stampIdx: r.stamp_idx,
+    input: r.input,
+    before: r.before_state,
+    after: r.after_state,
+    upstreamCalls: r.upstream_calls,
+    outcome: r.outcome,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    idempotencyKey: r.idempotency_key,
   };
 }
 
 function toAttempt(r: Record<string, any>): AttemptRow {
   return {
-    id: String(r.id), requestId: r.request_id, caller: r.caller, operation: r.operation, stampIdx: r.stamp_idx, input: r.input,
-    idempotencyKey: r.idempotency_key, state: r.state, endpoint: r.endpoint, owner: r.owner, createdAt: new Date(r.created_at),
+    id: String(r.id),
+    requestId: r.request_id,
+    caller: r.caller,
+    operation: r.operation,
+    stampIdx: r.stamp_idx,
+    input: r.input,
+    idempotencyKey: r.idempotency_key,
+    state: r.state,
+    endpoint: r.endpoint,
+    owner: r.owner,
+    createdAt: new Date(r.created_at),
   };
 }
 
 function toReissue(r: Record<string, any>): ReissueOperation {
   return {
-    id: String(r.id), caller: r.caller, idempotencyKey: r.idempotency_key, oldStampIdx: r.old_stamp_idx, step: r.step,
-    oldStamp: r.old_stamp, newWindow: r.new_window, newStampIdx: r.new_stamp_idx, parkedReason: r.parked_reason,
-    parkedStep: r.parked_step, owner: r.owner, leaseUntil: new Date(r.lease_until), createdAt: new Date(r.created_at),
+    id: String(r.id),
+    caller: r.caller,
+    idempotencyKey: r.idempotency_key,
+    oldStampIdx: r.old_stamp_idx,
+    step: r.step,
+    oldStamp: r.old_stamp,
+    newWindow: r.new_window,
+    newStampIdx: r.new_stamp_idx,
+    parkedReason: r.parked_reason,
+    parkedStep: r.parked_step,
+    owner: r.owner,
+    leaseUntil: new Date(r.lease_until),
+    createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
   };
 }
@@ -140,8 +177,19 @@ const INSERT_HISTORY = `INSERT INTO mutation_history (entry_key, request_id, cal
 
 function historyParams(e: NewHistoryEntry): unknown[] {
   return [
-    e.entryKey, e.requestId, e.caller, e.operation, e.stampIdx, jsonParam(e.input), jsonParam(withoutSecrets(e.before)), jsonParam(withoutSecrets(e.after)),
-    jsonParam(e.upstreamCalls), e.outcome, e.errorCode, e.errorMessage, e.idempotencyKey,
+    e.entryKey,
+    e.requestId,
+    e.caller,
+    e.operation,
+    e.stampIdx,
+    jsonParam(e.input),
+    jsonParam(withoutSecrets(e.before)),
+    jsonParam(withoutSecrets(e.after)),
+    jsonParam(e.upstreamCalls),
+    e.outcome,
+    e.errorCode,
+    e.errorMessage,
+    e.idempotencyKey,
   ];
 }
 
@@ -227,7 +275,11 @@ export class GatewayStore {
   }
 
   async finishKey(caller: string, key: string, response: StoredResponse, bound: Bound = {}): Promise<void> {
-    await this.db.query(`UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`, [caller, key, jsonParam(response)], bound);
+    await this.db.query(
+      `UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`,
+      [caller, key, jsonParam(response)],
+      bound,
+    );
   }
 
   /** Forgets a key whose attempt provably changed nothing, so a retry runs again. */
@@ -277,7 +329,11 @@ export class GatewayStore {
       await tx.query(INSERT_HISTORY, historyParams(entry));
       if (attemptId) await tx.query('DELETE FROM mutation_attempts WHERE id = $1', [attemptId]);
       if (key && 'finish' in key) {
-        await tx.query(`UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`, [key.caller, key.key, jsonParam(key.finish)]);
+        await tx.query(`UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`, [
+          key.caller,
+          key.key,
+          jsonParam(key.finish),
+        ]);
       } else if (key) {
         await tx.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2', [key.caller, key.key]);
       }
@@ -292,7 +348,11 @@ export class GatewayStore {
 
   /** The unfinished attempt holding a caller's key, if any. */
   async attemptOfKey(caller: string, key: string, bound: Bound = {}): Promise<AttemptRow | undefined> {
-    const rows = await this.db.query('SELECT * FROM mutation_attempts WHERE caller = $1 AND idempotency_key = $2 ORDER BY id DESC LIMIT 1', [caller, key], bound);
+    const rows = await this.db.query(
+      'SELECT * FROM mutation_attempts WHERE caller = $1 AND idempotency_key = $2 ORDER BY id DESC LIMIT 1',
+      [caller, key],
+      bound,
+    );
     return rows[0] ? toAttempt(rows[0]) : undefined;
   }
 
@@ -305,7 +365,11 @@ export class GatewayStore {
   /** A stamp's history, newest first; `beforeId` pages on. Returns one more than asked to tell if more exist. */
   async listHistory(stampIdx: number, first: number, beforeId?: string): Promise<HistoryEntry[]> {
     const rows = beforeId
-      ? await this.db.query('SELECT * FROM mutation_history WHERE stamp_idx = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [stampIdx, beforeId, first + 1])
+      ? await this.db.query('SELECT * FROM mutation_history WHERE stamp_idx = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [
+          stampIdx,
+          beforeId,
+          first + 1,
+        ])
       : await this.db.query('SELECT * FROM mutation_history WHERE stamp_idx = $1 ORDER BY id DESC LIMIT $2', [stampIdx, first + 1]);
     return rows.map(toHistory);
   }
@@ -323,7 +387,11 @@ export class GatewayStore {
   // Redeem-and-reissue operations
 
   async findReissue(caller: string, idempotencyKey: string, bound: Bound = {}): Promise<ReissueOperation | undefined> {
-    const rows = await this.db.query('SELECT * FROM reissue_operations WHERE caller = $1 AND idempotency_key = $2', [caller, idempotencyKey], bound);
+    const rows = await this.db.query(
+      'SELECT * FROM reissue_operations WHERE caller = $1 AND idempotency_key = $2',
+      [caller, idempotencyKey],
+      bound,
+    );
     return rows[0] ? toReissue(rows[0]) : undefined;
   }
 
@@ -333,7 +401,10 @@ export class GatewayStore {
     return rows[0] ? toReissue(rows[0]) : undefined;
   }
 
-  async createReissue(args: { caller: string; idempotencyKey: string; oldStampIdx: number; leaseMs: number }, bound: Bound = {}): Promise<ReissueOperation> {
+  async createReissue(
+    args: { caller: string; idempotencyKey: string; oldStampIdx: number; leaseMs: number },
+    bound: Bound = {},
+  ): Promise<ReissueOperation> {
     const rows = await this.db.query(
       `INSERT INTO reissue_operations (caller, idempotency_key, old_stamp_idx, step, owner, lease_until)
        VALUES ($1, $2, $3, 'reading', $4, now() + ($5 * interval '1 millisecond')) RETURNING *`,
@@ -346,7 +417,9 @@ export class GatewayStore {
   /** Records a step durably; it is written before the step's upstream call and after its answer. */
   async updateReissue(
     id: string,
-    patch: Partial<Pick<ReissueOperation, 'step' | 'oldStamp' | 'newWindow' | 'newStampIdx' | 'parkedReason' | 'parkedStep'>> & { leaseMs?: number },
+    patch: Partial<Pick<ReissueOperation, 'step' | 'oldStamp' | 'newWindow' | 'newStampIdx' | 'parkedReason' | 'parkedStep'>> & {
+      leaseMs?: number;
+    },
     bound: Bound = {},
   ): Promise<ReissueOperation> {
     const rows = await this.db.query(
@@ -362,8 +435,15 @@ export class GatewayStore {
          updated_at = now()
        WHERE id = $1 RETURNING *`,
       [
-        id, patch.step ?? null, jsonParam(withoutSecrets(patch.oldStamp)), jsonParam(patch.newWindow), patch.newStampIdx ?? null, patch.parkedReason ?? null,
-        patch.parkedStep ?? null, this.owner, patch.leaseMs ?? null,
+        id,
+        patch.step ?? null,
+        jsonParam(withoutSecrets(patch.oldStamp)),
+        jsonParam(patch.newWindow),
+        patch.newStampIdx ?? null,
+        patch.parkedReason ?? null,
+        patch.parkedStep ?? null,
+        this.owner,
+        patch.leaseMs ?? null,
       ],
       bound,
     );

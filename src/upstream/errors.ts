@@ -53,7 +53,11 @@ export class UpstreamHttpError extends UpstreamError {
 export class UpstreamTimeoutError extends UpstreamError {
   override name = 'UpstreamTimeoutError' as const;
   protected readonly ownOutcome = 'UNKNOWN';
-  constructor(endpoint: Endpoint, readonly timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    endpoint: Endpoint,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
     super(endpoint, `The stamp API did not answer ${endpoint} within ${timeoutMs} ms`, options);
   }
 }
@@ -78,7 +82,11 @@ export class UpstreamNetworkError extends UpstreamError {
 export class UpstreamBadResponseError extends UpstreamError {
   override name = 'UpstreamBadResponseError' as const;
   protected readonly ownOutcome = 'UNKNOWN';
-  constructor(endpoint: Endpoint, readonly detail: string, options?: { cause?: unknown }) {
+  constructor(
+    endpoint: Endpoint,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(endpoint, `The stamp API sent an unusable answer to ${endpoint}: ${detail}`, options);
   }
 }
@@ -87,7 +95,11 @@ export class UpstreamBadResponseError extends UpstreamError {
 export class UpstreamRejectedError extends UpstreamError {
   override name = 'UpstreamRejectedError' as const;
   protected readonly ownOutcome = 'NOT_APPLIED';
-  constructor(endpoint: Endpoint, readonly code: number, readonly upstreamMessage: string) {
+  constructor(
+    endpoint: Endpoint,
+    readonly code: number,
+    readonly upstreamMessage: string,
+  ) {
     super(endpoint, `The stamp API refused ${endpoint} (code ${code}): ${upstreamMessage}`);
   }
 }
@@ -107,9 +119,9 @@ export class UpstreamShedError extends UpstreamError {
         ? `The stamp API quota is used up for now; ${endpoint} was not sent`
         : reason === 'share'
           ? `This caller has used its share of the stamp API's quota for this minute; ${endpoint} was not sent`
-        : reason === 'breaker'
-          ? `The stamp API is failing; ${endpoint} was not sent (circuit open)`
-          : `No time left in this request's deadline; ${endpoint} was not sent`,
+          : reason === 'breaker'
+            ? `The stamp API is failing; ${endpoint} was not sent (circuit open)`
+            : `No time left in this request's deadline; ${endpoint} was not sent`,
     );
   }
 }

@@ -6,7 +6,10 @@ import { z } from 'zod';
  */
 
 const yn = z.enum(['Y', 'N']);
-const text = z.string().nullish().transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 /** The `result` of validate: a stamp joined with its card. */
 export const RawStampSchema = z.object({

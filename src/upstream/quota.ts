@@ -18,7 +18,8 @@ export interface QuotaOptions {
 /**
  * The times of the calls in a sliding window, oldest first, in a growable ring buffer: adding a call
  * and dropping the expired ones cost O(1) each, however many calls the window holds. (An array's
- * shift() copies the whole array once it is large: ~19 µs per call with 120,000 calls in the minute.)
+ * shift() copies the whole array once it is large, on every call, growing with the plan's limit;
+ * the README's benchmark section has the figures.)
  */
 class CallTimes {
   private times = new Float64Array(64);

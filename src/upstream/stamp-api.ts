@@ -50,7 +50,10 @@ export class StampApi {
   }
 
   /** A change call: the gate hears of it before it is sent and how it ended. */
-  private async change(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }): Promise<unknown> {
+  private async change(
+    endpoint: Endpoint,
+    options: { searchParams?: Record<string, number>; json?: Record<string, unknown> },
+  ): Promise<unknown> {
     const gate = this.gate;
     await gate?.beforeChange(endpoint);
     try {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scope, Authenticator, SCOPES } from '../../src/auth/authentication.js';
-import { addDays, seoulToday } from '../../src/dates.js';
+import { seoulToday } from '../../src/dates.js';
 import { type GraphQLResponse, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { seedStamp } from '../helpers/sandbox.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const KEYS: Record<Scope, string> = {
@@ -19,7 +20,12 @@ const OPERATOR_KEY = 'operator-key-0123456789abcdef';
 const today = seoulToday(new Date());
 
 function jwt(claims: Record<string, unknown>, secret = SECRET, expiresIn: string | number = '5m') {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(String(claims.sub)).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(String(claims.sub))
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
 }
 
 let gw: TestGateway;
@@ -32,11 +38,12 @@ beforeAll(async () => {
   await writeFile(
     file,
     JSON.stringify(
-      SCOPES.map((scope): Record<string, unknown> =>
-        // One key given as its SHA-256 only: the file need not hold the secret.
-        scope === 'stamps:redeem'
-          ? { name: scope, keySha256: createHash('sha256').update(KEYS[scope]).digest('hex'), scopes: [scope] }
-          : { name: scope, key: KEYS[scope], scopes: [scope] },
+      SCOPES.map(
+        (scope): Record<string, unknown> =>
+          // One key given as its SHA-256 only: the file need not hold the secret.
+          scope === 'stamps:redeem'
+            ? { name: scope, keySha256: createHash('sha256').update(KEYS[scope]).digest('hex'), scopes: [scope] }
+            : { name: scope, key: KEYS[scope], scopes: [scope] },
       ).concat([{ name: 'operator', key: OPERATOR_KEY, scopes: ['stamps:read', 'stamps:admin'] }]),
     ),
   );
@@ -56,11 +63,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function freshStamp(userId: string, stamps = 0, cardIdx = 2): number {
-  const idx = gw.sandbox.state.create({ cardIdx, strtYmd: addDays(today, -1), endYmd: addDays(today, 30), userId }, 'premium').result as number;
-  if (stamps) gw.sandbox.state.update({ stampIdx: idx, stamps }, 'premium');
-  return idx;
-}
+const freshStamp = (userId: string, stamps = 0, cardIdx = 2) => seedStamp(gw.sandbox, { userId, stamps, cardIdx });
 
 interface Op {
   name: string;
@@ -70,25 +73,98 @@ interface Op {
 }
 
 const OPS: Op[] = [
-  { name: 'stamp', scope: 'stamps:read', query: 'query($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'stamps', scope: 'stamps:read', query: 'query($i: Int!) { stamps(stampIdxs: [$i]) { stampIdx } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'validateStamp', scope: 'stamps:read', query: 'query($i: Int!) { validateStamp(stampIdx: $i) { valid } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'stampHistory', scope: 'stamps:admin', query: 'query($i: Int!) { stampHistory(stampIdx: $i) { edges { cursor } } }', variables: () => ({ i: freshStamp('u1') }) },
+  {
+    name: 'stamp',
+    scope: 'stamps:read',
+    query: 'query($i: Int!) { stamp(stampIdx: $i) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'stamps',
+    scope: 'stamps:read',
+    query: 'query($i: Int!) { stamps(stampIdxs: [$i]) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'validateStamp',
+    scope: 'stamps:read',
+    query: 'query($i: Int!) { validateStamp(stampIdx: $i) { valid } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'stampHistory',
+    scope: 'stamps:admin',
+    query: 'query($i: Int!) { stampHistory(stampIdx: $i) { edges { cursor } } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
   { name: 'parkedReissues', scope: 'stamps:admin', query: '{ parkedReissues { id } }', variables: () => ({}) },
-  { name: 'createStamp', scope: 'stamps:write', query: 'mutation($d: Date!) { createStamp(input: {cardIdx: 1, startDate: $d, endDate: $d}) { stampIdx } }', variables: () => ({ d: today }) },
-  { name: 'updateStamp', scope: 'stamps:write', query: 'mutation($i: Int!) { updateStamp(input: {stampIdx: $i, memo: "m"}) { stampIdx } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'addStamp', scope: 'stamps:write', query: 'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stampIdx } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'removeStamp', scope: 'stamps:write', query: 'mutation($i: Int!) { removeStamp(input: {stampIdx: $i}) { stampIdx } }', variables: () => ({ i: freshStamp('u1', 1) }) },
-  { name: 'adjustStampCount', scope: 'stamps:write', query: 'mutation($i: Int!) { adjustStampCount(input: {stampIdx: $i, delta: 1}) { newStamps } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'redeemStamp', scope: 'stamps:redeem', query: 'mutation($i: Int!) { redeemStamp(input: {stampIdx: $i}) { stampIdx } }', variables: () => ({ i: freshStamp('u1', 6) }) },
-  { name: 'redeemAndReissue', scope: 'stamps:redeem', query: 'mutation($i: Int!) { redeemAndReissue(input: {stampIdx: $i}) { newStampIdx } }', variables: () => ({ i: freshStamp('u1', 6) }) },
-  { name: 'resetStampPin', scope: 'stamps:admin', query: 'mutation($i: Int!) { resetStampPin(input: {stampIdx: $i}) { stampIdx } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'deleteStamp', scope: 'stamps:admin', query: 'mutation($i: Int!) { deleteStamp(input: {stampIdx: $i}) { deleted } }', variables: () => ({ i: freshStamp('u1') }) },
-  { name: 'resolveParkedReissue', scope: 'stamps:admin', query: 'mutation { resolveParkedReissue(input: {operationId: "999999", issueNew: true}) { newStampIdx } }', variables: () => ({}) },
+  {
+    name: 'createStamp',
+    scope: 'stamps:write',
+    query: 'mutation($d: Date!) { createStamp(input: {cardIdx: 1, startDate: $d, endDate: $d}) { stampIdx } }',
+    variables: () => ({ d: today }),
+  },
+  {
+    name: 'updateStamp',
+    scope: 'stamps:write',
+    query: 'mutation($i: Int!) { updateStamp(input: {stampIdx: $i, memo: "m"}) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'addStamp',
+    scope: 'stamps:write',
+    query: 'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'removeStamp',
+    scope: 'stamps:write',
+    query: 'mutation($i: Int!) { removeStamp(input: {stampIdx: $i}) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1', 1) }),
+  },
+  {
+    name: 'adjustStampCount',
+    scope: 'stamps:write',
+    query: 'mutation($i: Int!) { adjustStampCount(input: {stampIdx: $i, delta: 1}) { newStamps } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'redeemStamp',
+    scope: 'stamps:redeem',
+    query: 'mutation($i: Int!) { redeemStamp(input: {stampIdx: $i}) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1', 6) }),
+  },
+  {
+    name: 'redeemAndReissue',
+    scope: 'stamps:redeem',
+    query: 'mutation($i: Int!) { redeemAndReissue(input: {stampIdx: $i}) { newStampIdx } }',
+    variables: () => ({ i: freshStamp('u1', 6) }),
+  },
+  {
+    name: 'resetStampPin',
+    scope: 'stamps:admin',
+    query: 'mutation($i: Int!) { resetStampPin(input: {stampIdx: $i}) { stampIdx } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'deleteStamp',
+    scope: 'stamps:admin',
+    query: 'mutation($i: Int!) { deleteStamp(input: {stampIdx: $i}) { deleted } }',
+    variables: () => ({ i: freshStamp('u1') }),
+  },
+  {
+    name: 'resolveParkedReissue',
+    scope: 'stamps:admin',
+    query: 'mutation { resolveParkedReissue(input: {operationId: "999999", issueNew: true}) { newStampIdx } }',
+    variables: () => ({}),
+  },
 ];
 
 async function expectRefused(res: GraphQLResponse<any>, code: string, before: number) {
-  expect(res.body.errors?.map((e) => e.extensions?.code), JSON.stringify(res.body)).toEqual([code]);
+  expect(
+    res.body.errors?.map((e) => e.extensions?.code),
+    JSON.stringify(res.body),
+  ).toEqual([code]);
   expect(gw.sandbox.requests.count(), 'a refused request reached the stamp API').toBe(before);
 }
 
@@ -104,7 +180,10 @@ describe('the access matrix: every operation × every kind of caller', () => {
         const res = await raw(op.query, vars, KEYS[scope]);
         if (scope === op.scope) {
           const codes = (res.body.errors ?? []).map((e) => e.extensions?.code);
-          expect(codes.filter((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED'), JSON.stringify(res.body)).toEqual([]);
+          expect(
+            codes.filter((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED'),
+            JSON.stringify(res.body),
+          ).toEqual([]);
           if (op.name !== 'resolveParkedReissue') expect(res.body.errors, JSON.stringify(res.body)).toBeUndefined();
         } else {
           await expectRefused(res, 'FORBIDDEN', before);
@@ -117,7 +196,10 @@ describe('the access matrix: every operation × every kind of caller', () => {
       if (op.scope === 'stamps:read') expect(asCustomer.body.errors, JSON.stringify(asCustomer.body)).toBeUndefined();
       else await expectRefused(asCustomer, 'FORBIDDEN', before);
 
-      for (const token of [await jwt({ sub: 'u1', scope: 'stamps:admin' }, SECRET, Math.floor(Date.now() / 1000) - 60), await jwt({ sub: 'u1', scope: 'stamps:admin' }, 'another-secret-that-is-long-enough-too')]) {
+      for (const token of [
+        await jwt({ sub: 'u1', scope: 'stamps:admin' }, SECRET, Math.floor(Date.now() / 1000) - 60),
+        await jwt({ sub: 'u1', scope: 'stamps:admin' }, 'another-secret-that-is-long-enough-too'),
+      ]) {
         before = gw.sandbox.requests.count();
         const res = await raw(op.query, op.variables(), token);
         expect(res.status).toBe(401);
@@ -134,7 +216,9 @@ describe('customer tokens', () => {
     const token = await jwt({ sub: 'alice-77', scope: 'stamps:read' });
     const query = 'query($i: Int!) { stamp(stampIdx: $i) { stampIdx user { id } } validateStamp(stampIdx: $i) { valid reason } }';
     const own = await raw(query, { i: mine }, token);
-    expect(own.body).toEqual({ data: { stamp: { stampIdx: mine, user: { id: 'alice-77' } }, validateStamp: { valid: true, reason: null } } });
+    expect(own.body).toEqual({
+      data: { stamp: { stampIdx: mine, user: { id: 'alice-77' } }, validateStamp: { valid: true, reason: null } },
+    });
 
     const other = await raw(query, { i: theirs }, token);
     const missing = await raw(query, { i: 987_654 }, token);

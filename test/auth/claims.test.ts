@@ -42,10 +42,7 @@ function base(claims: JWTPayload): JWTPayload {
   return merged;
 }
 
-describe.each([
-  { alg: 'HS256' as const },
-  { alg: 'RS256' as const },
-])('JWT claims are typed and fail closed ($alg)', ({ alg }) => {
+describe.each([{ alg: 'HS256' as const }, { alg: 'RS256' as const }])('JWT claims are typed and fail closed ($alg)', ({ alg }) => {
   let sandbox: Sandbox;
   let gw: TestGateway;
   let sign: (payload: JWTPayload) => Promise<string>;
@@ -59,7 +56,10 @@ describe.each([
     } else {
       const { publicKey, privateKey } = await generateKeyPair('RS256');
       sign = (payload) => new SignJWT(payload).setProtectedHeader({ alg }).sign(privateKey);
-      gw = await startGateway({ sandbox, auth: await Authenticator.create({ mode: 'enforced', jwtPublicKey: await exportSPKI(publicKey), jwtAlgorithm: 'RS256' }) });
+      gw = await startGateway({
+        sandbox,
+        auth: await Authenticator.create({ mode: 'enforced', jwtPublicKey: await exportSPKI(publicKey), jwtAlgorithm: 'RS256' }),
+      });
     }
   });
   afterAll(async () => {

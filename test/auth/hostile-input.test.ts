@@ -11,10 +11,22 @@ async function post(body: string, headers: Record<string, string> = { 'content-t
   const started = performance.now();
   const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers, body });
   const text = await res.text();
-  return { status: res.status, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })(), ms: performance.now() - started };
+  return {
+    status: res.status,
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    })(),
+    ms: performance.now() - started,
+  };
 }
 const gql = (query: string) => post(JSON.stringify({ query }));
-const codes = (r: { json?: { errors?: Array<{ extensions?: { code?: string } }> } }) => r.json?.errors?.map((e) => e.extensions?.code) ?? [];
+const codes = (r: { json?: { errors?: Array<{ extensions?: { code?: string } }> } }) =>
+  r.json?.errors?.map((e) => e.extensions?.code) ?? [];
 
 async function stillServes() {
   const res = await gql('{ stamp(stampIdx: 1000) { stampIdx } }');
@@ -28,7 +40,11 @@ describe('hostile input is refused before any upstream call, and the gateway kee
     const limited = await startGateway({ sandbox: gw.sandbox, security: { maxDepth: 4 } });
     try {
       const before = gw.sandbox.requests.count();
-      const res = await fetch(`${limited.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const res = await fetch(`${limited.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
       const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
       expect(body.errors[0]?.message).toMatch(/depth/i);
       expect(body.errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -75,7 +91,9 @@ describe('hostile input is refused before any upstream call, and the gateway kee
 
   it('refuses simple content types a browser could send cross-site (CSRF)', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
-      const res = await post(JSON.stringify({ query: 'mutation { addStamp(input: {stampIdx: 1000}) { stampIdx } }' }), { 'content-type': type });
+      const res = await post(JSON.stringify({ query: 'mutation { addStamp(input: {stampIdx: 1000}) { stampIdx } }' }), {
+        'content-type': type,
+      });
       expect(res.status, type).toBeGreaterThanOrEqual(400);
       expect(res.status, type).toBeLessThan(500);
     }
@@ -84,9 +102,12 @@ describe('hostile input is refused before any upstream call, and the gateway kee
   });
 
   it('refuses a GET mutation and a body of unknown length', async () => {
-    const get = await fetch(`${gw.url}/graphql?query=${encodeURIComponent('mutation { addStamp(input: {stampIdx: 1000}) { stampIdx } }')}`, {
-      headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' },
-    });
+    const get = await fetch(
+      `${gw.url}/graphql?query=${encodeURIComponent('mutation { addStamp(input: {stampIdx: 1000}) { stampIdx } }')}`,
+      {
+        headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' },
+      },
+    );
     expect(get.status).toBe(405);
     const chunked = await fetch(`${gw.url}/graphql`, {
       method: 'POST',
@@ -126,7 +147,11 @@ describe('hostile input is refused before any upstream call, and the gateway kee
     try {
       const res = await fetch(`${cors.url}/graphql`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
       expect(res.status).toBeLessThan(300);
       expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
@@ -144,15 +169,26 @@ describe('hostile input is refused before any upstream call, and the gateway kee
 
 describe('persisted operations', () => {
   it('runs only the listed operations when an allow-list is configured', async () => {
-    const allowed = await startGateway({ sandbox: gw.sandbox, security: { persistedOperations: { demoStamp: '{ stamp(stampIdx: 1000) { stampIdx } }' } } });
+    const allowed = await startGateway({
+      sandbox: gw.sandbox,
+      security: { persistedOperations: { demoStamp: '{ stamp(stampIdx: 1000) { stampIdx } }' } },
+    });
     try {
       const send = (body: unknown) =>
-        fetch(`${allowed.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-      expect(await send({ extensions: { persistedQuery: { version: 1, sha256Hash: 'demoStamp' } } })).toEqual({ data: { stamp: { stampIdx: 1000 } } });
+        fetch(`${allowed.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
+      expect(await send({ extensions: { persistedQuery: { version: 1, sha256Hash: 'demoStamp' } } })).toEqual({
+        data: { stamp: { stampIdx: 1000 } },
+      });
       const before = gw.sandbox.requests.count();
       const arbitrary = (await send({ query: '{ stamp(stampIdx: 1001) { stampIdx } }' })) as { errors: Array<{ message: string }> };
       expect(arbitrary.errors[0]?.message).toMatch(/PersistedQueryOnly|persisted/i);
-      const unknown = (await send({ extensions: { persistedQuery: { version: 1, sha256Hash: 'nope' } } })) as { errors: Array<{ message: string }> };
+      const unknown = (await send({ extensions: { persistedQuery: { version: 1, sha256Hash: 'nope' } } })) as {
+        errors: Array<{ message: string }>;
+      };
       expect(unknown.errors[0]?.message).toMatch(/PersistedQueryNotFound|not found/i);
       // Ids that name properties every object inherits are unknown ids like any other.
       for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
@@ -163,7 +199,9 @@ describe('persisted operations', () => {
         });
         const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
         expect(res.status, id).toBeLessThan(500);
-        expect(body.errors[0]?.extensions.code, id).toBe((unknown as unknown as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code);
+        expect(body.errors[0]?.extensions.code, id).toBe(
+          (unknown as unknown as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+        );
       }
       expect(gw.sandbox.requests.count()).toBe(before);
     } finally {

@@ -12,7 +12,9 @@ export function cpuMicros(pid: number): number {
 
 /** Resident memory of a process, in bytes, from /proc. */
 export function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D/g, '')) * 1024;
 }
 
@@ -109,7 +111,13 @@ type Load = Pick<LoadResult, 'requests' | 'p50Ms' | 'p99Ms' | 'errors' | 'non2xx
 
 async function closedLoop(spec: LoadSpec, seconds: number): Promise<Load> {
   const result = await fire(spec, seconds);
-  return { requests: result.requests.total, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  return {
+    requests: result.requests.total,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
 }
 
 /** Warms up, then measures a fixed time: throughput, latency, and the target process's CPU and peak RSS. */
@@ -132,6 +140,15 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /** Sends exactly `amount` requests (no measurement): for memory checks after a known request count. */
-export async function runCount(spec: Pick<LoadSpec, 'url' | 'method' | 'headers' | 'body' | 'connections'> & { amount: number }): Promise<void> {
-  await autocannon({ url: spec.url, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body, connections: spec.connections, amount: spec.amount } as autocannon.Options);
+export async function runCount(
+  spec: Pick<LoadSpec, 'url' | 'method' | 'headers' | 'body' | 'connections'> & { amount: number },
+): Promise<void> {
+  await autocannon({
+    url: spec.url,
+    method: spec.method ?? 'GET',
+    headers: spec.headers,
+    body: spec.body,
+    connections: spec.connections,
+    amount: spec.amount,
+  } as autocannon.Options);
 }

@@ -38,7 +38,11 @@ interface Row extends LoadResult {
 }
 
 const rows: Row[] = [];
-async function row(name: string, processName: string, spec: Omit<LoadSpec, 'connections' | 'seconds' | 'warmupSeconds'> & Partial<LoadSpec>) {
+async function row(
+  name: string,
+  processName: string,
+  spec: Omit<LoadSpec, 'connections' | 'seconds' | 'warmupSeconds'> & Partial<LoadSpec>,
+) {
   process.stdout.write(`measuring: ${name} ... `);
   const result = await measure({ connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, ...spec });
   if (result.errors || result.non2xx) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
@@ -52,7 +56,11 @@ const rowOnly = process.env.BENCH_ROWS?.split(',');
 const wanted = (id: string) => !rowOnly || rowOnly.includes(id);
 
 async function admin(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/__sandbox${path}`, { method, headers: apiHeaders, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}/__sandbox${path}`, {
+    method,
+    headers: apiHeaders,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return ((await res.json()) as { result: unknown }).result;
 }
 
@@ -66,24 +74,48 @@ try {
   const ids: number[] = [];
   for (let i = 0; i < 1000; i++) {
     const res = await fetch(`${memory.url}/api/stamp/v1/create`, {
-      method: 'POST', headers: apiHeaders, body: JSON.stringify({ cardIdx, strtYmd: '2020-01-01', endYmd: '2030-12-31', userId: `bench-${i}` }),
+      method: 'POST',
+      headers: apiHeaders,
+      body: JSON.stringify({ cardIdx, strtYmd: '2020-01-01', endYmd: '2030-12-31', userId: `bench-${i}` }),
     });
     ids.push(((await res.json()) as { result: number }).result);
   }
-  await writeFile(join(dataDir, 'keys.json'), JSON.stringify([{ name: 'bench', key: BENCH_TOKEN, scopes: ['stamps:read', 'stamps:write', 'stamps:redeem', 'stamps:admin'] }]));
-  const forwarder = await start('test/bench/forwarder.ts', { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY }, /listening on (http:\/\/[\d.:]+)/);
+  await writeFile(
+    join(dataDir, 'keys.json'),
+    JSON.stringify([{ name: 'bench', key: BENCH_TOKEN, scopes: ['stamps:read', 'stamps:write', 'stamps:redeem', 'stamps:admin'] }]),
+  );
+  const forwarder = await start(
+    'test/bench/forwarder.ts',
+    { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY },
+    /listening on (http:\/\/[\d.:]+)/,
+  );
   procs.push(forwarder);
   const yogaFloor = await start('test/bench/yoga-floor.ts', {}, /listening on (http:\/\/[\d.:]+)/);
-  const yogaUpstream = await start('test/bench/yoga-floor.ts', { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY }, /listening on (http:\/\/[\d.:]+)/);
+  const yogaUpstream = await start(
+    'test/bench/yoga-floor.ts',
+    { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY },
+    /listening on (http:\/\/[\d.:]+)/,
+  );
   procs.push(yogaFloor, yogaUpstream);
   // The gateway as production runs it: compiled JavaScript (npm run build), no TypeScript loader.
   const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
   const gatewayEnv = (name: string, extra: Record<string, string> = {}) => ({
-    PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info', STAMP_API_URL: memory.url, STAMP_API_KEY: KEY,
-    GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'), DATA_DIR: join(dataDir, name),
-    MUTATIONS_PER_MINUTE: '100000000', STAMP_MUTATIONS_PER_MINUTE: '100000000', STAMP_API_RATE_PER_MINUTE: '100000000',
-    STAMP_API_RATE_PER_HOUR: '1000000000', STAMP_READ_CACHE_TTL_MS: '0', NODE_OPTIONS: '', ...extra,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    STAMP_API_URL: memory.url,
+    STAMP_API_KEY: KEY,
+    GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'),
+    DATA_DIR: join(dataDir, name),
+    MUTATIONS_PER_MINUTE: '100000000',
+    STAMP_MUTATIONS_PER_MINUTE: '100000000',
+    STAMP_API_RATE_PER_MINUTE: '100000000',
+    STAMP_API_RATE_PER_HOUR: '1000000000',
+    STAMP_READ_CACHE_TTL_MS: '0',
+    NODE_OPTIONS: '',
+    ...extra,
   });
   // A gateway's first start on a fresh DATA_DIR runs PGlite's initdb once, whose WASM memory lingers
   // until a major GC; a deployed gateway runs on its existing state, so each is measured on a restart.
@@ -100,41 +132,110 @@ try {
   const gwHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
   const readQuery = gql('query($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }', { i: 1000 });
 
-  if (wanted('direct')) await row('1 stamp API validate, direct', 'sandbox', { url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`, headers: apiHeaders, pid: memory.pid });
+  if (wanted('direct'))
+    await row('1 stamp API validate, direct', 'sandbox', {
+      url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`,
+      headers: apiHeaders,
+      pid: memory.pid,
+    });
   if (wanted('sandbox')) {
     // The sandbox's own write throughput, in memory and with its PGlite state on disk.
     const persisted = await startSandbox({ DATA_DIR: join(dataDir, 'sandbox-state') });
     procs.push(persisted);
     const counts = Array.from({ length: 10 }, (_, i) => JSON.stringify({ stampIdx: 1000, stamps: i }));
-    await row('1c stamp API update, direct', 'sandbox', { url: `${memory.url}/api/stamp/v1/update`, method: 'PUT', headers: apiHeaders, bodies: counts, pid: memory.pid });
-    await row('1d stamp API update, PGlite on disk', 'sandbox', { url: `${persisted.url}/api/stamp/v1/update`, method: 'PUT', headers: apiHeaders, bodies: counts, pid: persisted.pid });
+    await row('1c stamp API update, direct', 'sandbox', {
+      url: `${memory.url}/api/stamp/v1/update`,
+      method: 'PUT',
+      headers: apiHeaders,
+      bodies: counts,
+      pid: memory.pid,
+    });
+    await row('1d stamp API update, PGlite on disk', 'sandbox', {
+      url: `${persisted.url}/api/stamp/v1/update`,
+      method: 'PUT',
+      headers: apiHeaders,
+      bodies: counts,
+      pid: persisted.pid,
+    });
     persisted.child.kill('SIGKILL');
   }
-  if (wanted('forwarder')) await row('2 minimal node:http forwarder', 'forwarder', { url: forwarder.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stampIdx: 1000 }), pid: forwarder.pid });
-  if (wanted('read')) await row('3 gateway read', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid });
+  if (wanted('forwarder'))
+    await row('2 minimal node:http forwarder', 'forwarder', {
+      url: forwarder.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stampIdx: 1000 }),
+      pid: forwarder.pid,
+    });
+  if (wanted('read'))
+    await row('3 gateway read', 'gateway', {
+      url: `${gateway.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      body: readQuery,
+      pid: gateway.pid,
+    });
   if (wanted('floor')) {
-    await row('3f graphql-yoga alone, same query, no upstream', 'yoga', { url: `${yogaFloor.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: readQuery, pid: yogaFloor.pid });
-    await row('3u graphql-yoga + the same upstream call, nothing else', 'yoga', { url: `${yogaUpstream.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: readQuery, pid: yogaUpstream.pid });
+    await row('3f graphql-yoga alone, same query, no upstream', 'yoga', {
+      url: `${yogaFloor.url}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: readQuery,
+      pid: yogaFloor.pid,
+    });
+    await row('3u graphql-yoga + the same upstream call, nothing else', 'yoga', {
+      url: `${yogaUpstream.url}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: readQuery,
+      pid: yogaUpstream.pid,
+    });
   }
   if (wanted('heapcap')) {
     // Memory for CPU: V8 collects the old generation more often when its heap is capped.
     const capped = await startGateway(gatewayEnv('capped-state', { NODE_OPTIONS: '--max-old-space-size=128' }));
     procs.push(capped);
-    await row('3m gateway read, V8 heap capped at 128 MB', 'gateway', { url: `${capped.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: capped.pid });
+    await row('3m gateway read, V8 heap capped at 128 MB', 'gateway', {
+      url: `${capped.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      body: readQuery,
+      pid: capped.pid,
+    });
     capped.child.kill('SIGKILL');
   }
 
   const peak = rows.find((r) => r.name === '3 gateway read')?.rps;
   if (peak && wanted('half')) {
     const rate = Math.max(1, Math.floor(peak / 2));
-    await row(`3b gateway read at half peak (${rate}/s)`, 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid, rate });
-    await row(`1b direct validate at the same rate`, 'sandbox', { url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`, headers: apiHeaders, pid: memory.pid, rate });
+    await row(`3b gateway read at half peak (${rate}/s)`, 'gateway', {
+      url: `${gateway.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      body: readQuery,
+      pid: gateway.pid,
+      rate,
+    });
+    await row(`1b direct validate at the same rate`, 'sandbox', {
+      url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`,
+      headers: apiHeaders,
+      pid: memory.pid,
+      rate,
+    });
   }
 
   if (wanted('batch')) {
     await admin(memory.url, 'POST', '/faults', { endpoint: 'validate', action: { type: 'delay', ms: 20 }, times: 'always' });
     const batch = gql('query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx stamps } }', { ids: ids.slice(0, 100) });
-    await row('4 gateway batch of 100 (upstream +20 ms)', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: batch, pid: gateway.pid, connections: 1, warmupSeconds: 0 });
+    await row('4 gateway batch of 100 (upstream +20 ms)', 'gateway', {
+      url: `${gateway.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      body: batch,
+      pid: gateway.pid,
+      connections: 1,
+      warmupSeconds: 0,
+    });
     // Batches alone (after the row's last request has drained), to count their upstream calls exactly
     // and time them: the median of five, one at a time.
     await new Promise((r) => setTimeout(r, 1500));
@@ -161,15 +262,35 @@ try {
 
   if (wanted('write')) {
     const bodies = ids.map((i) => gql('mutation($i: Int!) { adjustStampCount(input: {stampIdx: $i, delta: 1}) { newStamps } }', { i }));
-    await row('5 gateway write: adjustStampCount', 'gateway', { url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, bodies, pid: gateway.pid });
+    await row('5 gateway write: adjustStampCount', 'gateway', {
+      url: `${gateway.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      bodies,
+      pid: gateway.pid,
+    });
   }
 
   if (wanted('leak')) {
     process.stdout.write('measuring: RSS after 10,000 and 100,000 reads ... ');
     const { runCount } = await import('./measure.js');
-    await runCount({ url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, connections: CONNECTIONS, amount: 10_000 });
+    await runCount({
+      url: `${gateway.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      body: readQuery,
+      connections: CONNECTIONS,
+      amount: 10_000,
+    });
     const rss10k = rssBytes(gateway.pid);
-    await runCount({ url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, connections: CONNECTIONS, amount: 90_000 });
+    await runCount({
+      url: `${gateway.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      body: readQuery,
+      connections: CONNECTIONS,
+      amount: 90_000,
+    });
     const rss100k = rssBytes(gateway.pid);
     extra.rssAfter10kMb = Math.round(rss10k / 2 ** 20);
     extra.rssAfter100kMb = Math.round(rss100k / 2 ** 20);
@@ -187,7 +308,8 @@ const ratios: Record<string, number | undefined> = {
   directOverGatewayThroughput: ratio(byName('1 ')?.rps, byName('3 ')?.rps),
   gatewayCpuMicrosPerRead: byName('3 ')?.cpuMicrosPerRequest,
   yogaFloorCpuMicrosPerRead: byName('3f')?.cpuMicrosPerRequest,
-  gatewayCpuMicrosOverYoga: byName('3 ') && byName('3f') ? byName('3 ')!.cpuMicrosPerRequest - byName('3f')!.cpuMicrosPerRequest : undefined,
+  gatewayCpuMicrosOverYoga:
+    byName('3 ') && byName('3f') ? byName('3 ')!.cpuMicrosPerRequest - byName('3f')!.cpuMicrosPerRequest : undefined,
   smallestYogaGatewayOverForwarderThroughput: ratio(byName('3u')?.rps, byName('2 ')?.rps),
   gatewayOverSmallestYogaGatewayThroughput: ratio(byName('3 ')?.rps, byName('3u')?.rps),
   addedP99MsAtHalfPeak: byName('3b')?.p99Ms !== undefined && byName('1b') ? byName('3b')!.p99Ms - byName('1b')!.p99Ms : undefined,
@@ -212,9 +334,18 @@ for (const t of table) console.log(t.map((c, i) => (i === 0 ? c.padEnd(widths[i]
 const at = new Date().toISOString();
 console.log('\nratios and checks:');
 for (const [k, v] of Object.entries(ratios)) if (v !== undefined) console.log(`  ${k}: ${v}`);
-const ratioLines = Object.entries(ratios).filter(([, v]) => v !== undefined).map(([k, v]) => `- ${k}: ${v}`).join('\n');
-await writeFile(new URL('results.json', here), `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows, ratios }, null, 2)}\n`);
-await writeFile(new URL('results.md', here), `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s per row.\n\n${markdown}\n\n${ratioLines}\n`);
+const ratioLines = Object.entries(ratios)
+  .filter(([, v]) => v !== undefined)
+  .map(([k, v]) => `- ${k}: ${v}`)
+  .join('\n');
+await writeFile(
+  new URL('results.json', here),
+  `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows, ratios }, null, 2)}\n`,
+);
+await writeFile(
+  new URL('results.md', here),
+  `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s per row.\n\n${markdown}\n\n${ratioLines}\n`,
+);
 await writeFile(new URL('chart.svg', here), chart(rows, `${machine} — ${at.slice(0, 10)}`));
 console.log('\nwrote test/bench/results.json, results.md and chart.svg');
 

@@ -19,7 +19,13 @@ async function stamp(stampIdx: number) {
   if (!upstream) return { stampIdx, stamps: 3, maxStamps: 10, active: true, user: { id: 'demo-alice' } };
   const answer = await upstream.request({ path: `/api/stamp/v1/validate?stampIdx=${stampIdx}`, method: 'GET', headers });
   const { result } = (await answer.body.json()) as Upstream;
-  return { stampIdx: result.stampIdx, stamps: result.stamps, maxStamps: result.maxStamps, active: result.activeYn === 'Y', user: { id: result.userId } };
+  return {
+    stampIdx: result.stampIdx,
+    stamps: result.stamps,
+    maxStamps: result.maxStamps,
+    active: result.activeYn === 'Y',
+    user: { id: result.userId },
+  };
 }
 
 const schema = createSchema({

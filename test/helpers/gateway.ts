@@ -69,7 +69,15 @@ export async function startGateway(
         breakerThreshold: 1e6,
         ...options.resilience,
       },
-      upstream: { ...defaults.upstream, url: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2_000, userAgent: TEST_USER_AGENT, maxInFlight: 16, ...options.upstream },
+      upstream: {
+        ...defaults.upstream,
+        url: sandbox.url,
+        apiKey: sandbox.apiKey,
+        timeoutMs: 2_000,
+        userAgent: TEST_USER_AGENT,
+        maxInFlight: 16,
+        ...options.upstream,
+      },
     },
     { store, auth: options.auth ?? LOCAL_ADMIN, logger: options.logger },
   );

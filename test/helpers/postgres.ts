@@ -26,7 +26,9 @@ export interface Cluster {
 const bin = (() => {
   try {
     const dir = '/usr/lib/postgresql';
-    const version = readdirSync(dir).sort((a, b) => Number(a) - Number(b)).at(-1);
+    const version = readdirSync(dir)
+      .sort((a, b) => Number(a) - Number(b))
+      .at(-1);
     return version ? join(dir, version, 'bin') : undefined;
   } catch {
     return undefined;
@@ -34,7 +36,7 @@ const bin = (() => {
 })();
 
 export const clusterAvailable = Boolean(bin && existsSync(join(bin!, 'initdb')) && process.getuid?.() === 0);
-if (!clusterAvailable) console.warn('PostgreSQL fault tests skipped: they need Debian\'s postgresql and root (.ci/run has both)');
+if (!clusterAvailable) console.warn("PostgreSQL fault tests skipped: they need Debian's postgresql and root (.ci/run has both)");
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -50,7 +52,11 @@ const asPostgres = (command: string) => execFileSync('su', ['postgres', '-c', co
 
 export async function startCluster(): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'pg-fault-'));
-  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  chownSync(
+    dir,
+    Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  );
   const port = await freePort();
   const data = join(dir, 'data');
   asPostgres(`${bin}/initdb -D ${data} -A trust -U postgres >/dev/null`);
@@ -59,7 +65,12 @@ export async function startCluster(): Promise<Cluster> {
   execFileSync(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-qc', 'create database gateway']);
   const pids = () => {
     const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const children = execFileSync('pgrep', ['-P', String(postmaster)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    const children = execFileSync('pgrep', ['-P', String(postmaster)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
     return [postmaster, ...children];
   };
   let frozen: number[] = [];
@@ -79,9 +90,24 @@ export async function startCluster(): Promise<Cluster> {
     thaw,
     lockTable(table, seconds, schema) {
       const qualified = schema ? `${schema}.${table}` : table;
-      const child = spawn(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'gateway', '-c', `begin; lock table ${qualified} in access exclusive mode; select 'locked'; select pg_sleep(${seconds}); commit;`], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      const child = spawn(
+        `${bin}/psql`,
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          'postgres',
+          '-d',
+          'gateway',
+          '-c',
+          `begin; lock table ${qualified} in access exclusive mode; select 'locked'; select pg_sleep(${seconds}); commit;`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
       return new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('locked') && resolve()));
     },
     destroy() {

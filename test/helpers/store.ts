@@ -10,5 +10,7 @@ export const freshSchema = () => `t_${randomBytes(6).toString('hex')}`;
 /** The storage engines every storage and concurrency test runs on: PGlite always, PostgreSQL when available. */
 export const ENGINES: Array<{ name: string; open: (schema?: string) => Promise<GatewayStore> }> = [
   { name: 'PGlite', open: () => GatewayStore.open({}) },
-  ...(DATABASE_URL_TEST ? [{ name: 'PostgreSQL', open: (schema = freshSchema()) => GatewayStore.open({ databaseUrl: DATABASE_URL_TEST, schema }) }] : []),
+  ...(DATABASE_URL_TEST
+    ? [{ name: 'PostgreSQL', open: (schema = freshSchema()) => GatewayStore.open({ databaseUrl: DATABASE_URL_TEST, schema }) }]
+    : []),
 ];

@@ -42,7 +42,14 @@ describe('/metrics and /ready in production, as a process', () => {
     await sandbox.close();
     await rm(dataDir, { recursive: true, force: true });
   });
-  const env = () => ({ PORT: '0', NODE_ENV: 'production', STAMP_API_URL: sandbox.url, STAMP_API_KEY: sandbox.apiKey, GATEWAY_AUTH: 'off', DATA_DIR: dataDir });
+  const env = () => ({
+    PORT: '0',
+    NODE_ENV: 'production',
+    STAMP_API_URL: sandbox.url,
+    STAMP_API_KEY: sandbox.apiKey,
+    GATEWAY_AUTH: 'off',
+    DATA_DIR: dataDir,
+  });
 
   it('says at start-up that they are public when neither METRICS_TOKEN nor METRICS_PORT is set', async () => {
     const gateway = await startProcess('src/server.ts', env(), /ready: (http:\/\/[^\s/]+)\/graphql/, { timeoutMs: 60_000 });
@@ -54,7 +61,9 @@ describe('/metrics and /ready in production, as a process', () => {
   }, 60_000);
 
   it('serves them only on METRICS_PORT when it is set', async () => {
-    const gateway = await startProcess('src/server.ts', { ...env(), METRICS_PORT: '0' }, /ready: (http:\/\/[^\s/]+)\/graphql/, { timeoutMs: 60_000 });
+    const gateway = await startProcess('src/server.ts', { ...env(), METRICS_PORT: '0' }, /ready: (http:\/\/[^\s/]+)\/graphql/, {
+      timeoutMs: 60_000,
+    });
     try {
       const metricsUrl = /\/metrics and \/ready on (http:\/\/[^\s"]+)/.exec(gateway.output())![1]!;
       expect((await fetch(`${gateway.ready}/metrics`)).status).toBe(404);

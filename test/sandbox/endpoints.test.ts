@@ -238,7 +238,10 @@ describe('business rules', () => {
     const personal = await startSandbox({ apiKeys: [{ key: 'p', plan: 'personal' }] });
     try {
       const res = await callSandbox(personal, 'POST', '/api/stamp/v1/create', {
-        cardIdx: 1, strtYmd: '2026-01-01', endYmd: '2026-12-31', domain: 'https://stamps.example.com',
+        cardIdx: 1,
+        strtYmd: '2026-01-01',
+        endYmd: '2026-12-31',
+        domain: 'https://stamps.example.com',
       });
       expect(res.code).toBe(SandboxCode.PLAN_NOT_ALLOWED);
     } finally {
@@ -250,7 +253,12 @@ describe('business rules', () => {
 describe('cards', () => {
   it('adds a card through the sandbox-only endpoint and issues stamps on it', async () => {
     const res = await callSandbox(sandbox, 'POST', '/__sandbox/cards', {
-      cardNm: 'Noodle club', cardTtl: '8 bowls', maxStamps: 8, url: 'https://noodles.example.com', onsiteYn: 'Y', onsitePwd: 'ramen',
+      cardNm: 'Noodle club',
+      cardTtl: '8 bowls',
+      maxStamps: 8,
+      url: 'https://noodles.example.com',
+      onsiteYn: 'Y',
+      onsitePwd: 'ramen',
     });
     expect(res).toMatchObject({ status: 200, code: 0 });
     const cardIdx = res.result as number;
@@ -271,7 +279,13 @@ describe('authentication and client identification', () => {
     expect(missing).toMatchObject({ status: 401, code: SandboxCode.AUTH_FAILED, result: null });
     const wrong = await callSandbox(sandbox, 'PUT', '/api/stamp/v1/add', { stampIdx: 1000 }, { authorization: 'APIKey guess' });
     expect(wrong.code).toBe(SandboxCode.AUTH_FAILED);
-    const bearer = await callSandbox(sandbox, 'PUT', '/api/stamp/v1/add', { stampIdx: 1000 }, { authorization: `Bearer ${sandbox.apiKey}` });
+    const bearer = await callSandbox(
+      sandbox,
+      'PUT',
+      '/api/stamp/v1/add',
+      { stampIdx: 1000 },
+      { authorization: `Bearer ${sandbox.apiKey}` },
+    );
     expect(bearer.code).toBe(SandboxCode.AUTH_FAILED);
     expect(sandbox.inspect(1000)?.stamps).toBe(3);
   });
@@ -294,7 +308,9 @@ describe('authentication and client identification', () => {
     }
     const lax = await startSandbox({ requireUserAgent: false });
     try {
-      expect((await callSandbox(lax, 'GET', '/api/stamp/v1/validate?stampIdx=1000', undefined, { 'user-agent': 'curl/8.5.0' })).code).toBe(0);
+      expect((await callSandbox(lax, 'GET', '/api/stamp/v1/validate?stampIdx=1000', undefined, { 'user-agent': 'curl/8.5.0' })).code).toBe(
+        0,
+      );
     } finally {
       await lax.close();
     }
@@ -317,7 +333,13 @@ describe('request log', () => {
     await validate(1000);
     await put('add', { stampIdx: 1000 });
     const [first, second] = sandbox.requests.list();
-    expect(first).toMatchObject({ endpoint: 'validate', method: 'GET', path: '/api/stamp/v1/validate', query: { stampIdx: '1000' }, body: null });
+    expect(first).toMatchObject({
+      endpoint: 'validate',
+      method: 'GET',
+      path: '/api/stamp/v1/validate',
+      query: { stampIdx: '1000' },
+      body: null,
+    });
     expect(second).toMatchObject({ endpoint: 'add', method: 'PUT', body: { stampIdx: 1000 } });
     expect(second?.headers.authorization).toBe(`APIKey ${sandbox.apiKey}`);
     expect(sandbox.requests.count('add')).toBe(1);

@@ -78,7 +78,9 @@ describe('fault injection', () => {
     expect(sandbox.inspect(idx)?.stamps).toBe(1);
     sandbox.faults.add({ endpoint: 'create', action: { type: 'drop' }, applyFirst: true });
     const before = sandbox.state.stamps.size;
-    await expect(callSandbox(sandbox, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2026-01-01', endYmd: '2026-12-31' })).rejects.toThrow();
+    await expect(
+      callSandbox(sandbox, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2026-01-01', endYmd: '2026-12-31' }),
+    ).rejects.toThrow();
     expect(sandbox.state.stamps.size).toBe(before + 1);
   });
 
@@ -120,7 +122,12 @@ describe('persistence', () => {
   it('keeps cards, stamps and counters across a restart, and seeds only once', async () => {
     const first = await startSandbox({ dataDir: dir });
     const card = (await callSandbox(first, 'POST', '/__sandbox/cards', { cardNm: 'Persisted', maxStamps: 4 })).result as number;
-    const created = await callSandbox(first, 'POST', '/api/stamp/v1/create', { cardIdx: card, strtYmd: '2020-01-01', endYmd: '2028-12-31', userId: 'persist-me' });
+    const created = await callSandbox(first, 'POST', '/api/stamp/v1/create', {
+      cardIdx: card,
+      strtYmd: '2020-01-01',
+      endYmd: '2028-12-31',
+      userId: 'persist-me',
+    });
     const idx = created.result as number;
     await callSandbox(first, 'PUT', '/api/stamp/v1/add', { stampIdx: idx });
     await callSandbox(first, 'PUT', '/api/stamp/v1/add', { stampIdx: 1000 });
@@ -130,11 +137,17 @@ describe('persistence', () => {
     const second = await startSandbox({ dataDir: dir });
     try {
       expect((await callSandbox(second, 'GET', `/api/stamp/v1/validate?stampIdx=${idx}`)).result).toMatchObject({
-        cardNm: 'Persisted', stamps: 1, userId: 'persist-me',
+        cardNm: 'Persisted',
+        stamps: 1,
+        userId: 'persist-me',
       });
       expect(second.inspect(1000)?.stamps).toBe(4);
       expect(second.inspect(1001)).toBeUndefined();
-      const next = await callSandbox(second, 'POST', '/api/stamp/v1/create', { cardIdx: card, strtYmd: '2020-01-01', endYmd: '2028-12-31' });
+      const next = await callSandbox(second, 'POST', '/api/stamp/v1/create', {
+        cardIdx: card,
+        strtYmd: '2020-01-01',
+        endYmd: '2028-12-31',
+      });
       expect(next.result).toBe(idx + 1);
     } finally {
       await second.close();
@@ -145,7 +158,13 @@ describe('persistence', () => {
     const dir2 = await mkdtemp(join(tmpdir(), 'sandbox-nul-'));
     try {
       const first = await startSandbox({ dataDir: dir2 });
-      const created = await callSandbox(first, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2020-01-01', endYmd: '2028-12-31', memo: 'x\u0000y', userEtc1: 'a\ud800b' });
+      const created = await callSandbox(first, 'POST', '/api/stamp/v1/create', {
+        cardIdx: 1,
+        strtYmd: '2020-01-01',
+        endYmd: '2028-12-31',
+        memo: 'x\u0000y',
+        userEtc1: 'a\ud800b',
+      });
       expect(created.code).toBe(0);
       const idx = created.result as number;
       expect((await callSandbox(first, 'PUT', '/api/stamp/v1/add', { stampIdx: idx })).code).toBe(0);
@@ -165,9 +184,12 @@ describe('persistence', () => {
     const dir3 = await mkdtemp(join(tmpdir(), 'sandbox-undo-'));
     const box = await startSandbox({ dataDir: dir3 });
     try {
-      const idx = (await callSandbox(box, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2020-01-01', endYmd: '2028-12-31' })).result as number;
+      const idx = (await callSandbox(box, 'POST', '/api/stamp/v1/create', { cardIdx: 1, strtYmd: '2020-01-01', endYmd: '2028-12-31' }))
+        .result as number;
       await box.storage!.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
-      await box.storage!.query('CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON sandbox_stamps FOR EACH ROW EXECUTE FUNCTION refuse()');
+      await box.storage!.query(
+        'CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON sandbox_stamps FOR EACH ROW EXECUTE FUNCTION refuse()',
+      );
       const nextIdx = box.state.nextStampIdx;
       for (const [method, path, body] of [
         ['PUT', '/api/stamp/v1/add', { stampIdx: idx }],

@@ -9,7 +9,11 @@ describe('npm run sandbox', () => {
   let dataDir: string;
   let sandbox: Started;
   const start = () =>
-    startProcess('src/sandbox/main.ts', { SANDBOX_PORT: '0', DATA_DIR: dataDir, SANDBOX_API_KEY: '' }, /listening on (http:\/\/[\d.:]+)[\s\S]*API key: .*\n/);
+    startProcess(
+      'src/sandbox/main.ts',
+      { SANDBOX_PORT: '0', DATA_DIR: dataDir, SANDBOX_API_KEY: '' },
+      /listening on (http:\/\/[\d.:]+)[\s\S]*API key: .*\n/,
+    );
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sandbox-main-'));

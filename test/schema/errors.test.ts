@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addDays, seoulToday } from '../../src/dates.js';
+import { seoulToday } from '../../src/dates.js';
 import type { FaultSpec } from '../../src/sandbox/faults.js';
 import { graphql } from '../gql/index.js';
 import { expectNoErrors, onlyError, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { seedStamp } from '../helpers/sandbox.js';
 
 const ReadOne = graphql(`
   query ReadOne($stampIdx: Int!) { stamp(stampIdx: $stampIdx) { stampIdx stamps } }
@@ -30,9 +31,7 @@ beforeEach(() => {
   gw.sandbox.faults.clear();
 });
 
-function freshStamp(): number {
-  return gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;
-}
+const freshStamp = () => seedStamp(gw.sandbox);
 
 type Row = {
   name: string;
@@ -44,10 +43,34 @@ type Row = {
 
 // The README's error table, row by row, provoked through the sandbox on a non-idempotent mutation.
 const TABLE: Row[] = [
-  { name: 'an envelope with code != 0', fault: { type: 'envelope', code: 4321, message: 'Nope' }, code: 'UPSTREAM_REJECTED', outcome: 'NOT_APPLIED', extensions: { upstreamCode: 4321, upstreamMessage: 'Nope' } },
-  { name: 'HTTP 401', fault: { type: 'status', status: 401, body: 'empty' }, code: 'UPSTREAM_AUTH_FAILED', outcome: 'NOT_APPLIED', extensions: { httpStatus: 401 } },
-  { name: 'HTTP 403', fault: { type: 'status', status: 403 }, code: 'UPSTREAM_AUTH_FAILED', outcome: 'NOT_APPLIED', extensions: { httpStatus: 403 } },
-  { name: 'HTTP 503 with an HTML page', fault: { type: 'status', status: 503 }, code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN', extensions: { httpStatus: 503 } },
+  {
+    name: 'an envelope with code != 0',
+    fault: { type: 'envelope', code: 4321, message: 'Nope' },
+    code: 'UPSTREAM_REJECTED',
+    outcome: 'NOT_APPLIED',
+    extensions: { upstreamCode: 4321, upstreamMessage: 'Nope' },
+  },
+  {
+    name: 'HTTP 401',
+    fault: { type: 'status', status: 401, body: 'empty' },
+    code: 'UPSTREAM_AUTH_FAILED',
+    outcome: 'NOT_APPLIED',
+    extensions: { httpStatus: 401 },
+  },
+  {
+    name: 'HTTP 403',
+    fault: { type: 'status', status: 403 },
+    code: 'UPSTREAM_AUTH_FAILED',
+    outcome: 'NOT_APPLIED',
+    extensions: { httpStatus: 403 },
+  },
+  {
+    name: 'HTTP 503 with an HTML page',
+    fault: { type: 'status', status: 503 },
+    code: 'UPSTREAM_UNAVAILABLE',
+    outcome: 'UNKNOWN',
+    extensions: { httpStatus: 503 },
+  },
   { name: 'a dropped connection', fault: { type: 'drop' }, code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNKNOWN' },
   { name: 'a hang past the timeout', fault: { type: 'hang' }, code: 'UPSTREAM_TIMEOUT', outcome: 'UNKNOWN' },
 ];

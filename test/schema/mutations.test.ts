@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, latestEndDate, seoulToday } from '../../src/dates.js';
 import { graphql } from '../gql/index.js';
 import { expectNoErrors, onlyError, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { seedStamp as seed } from '../helpers/sandbox.js';
 
 const CreateStamp = graphql(`
   mutation CreateStamp($input: CreateStampInput!) {
@@ -58,11 +59,8 @@ beforeEach(() => {
 });
 
 /** A fresh stamp straight on the sandbox, so each test owns its data. */
-function seedStamp(cardIdx = 1, stamps = 0, extra: Record<string, unknown> = {}): number {
-  const { result } = gw.sandbox.state.create({ cardIdx, strtYmd: addDays(today, -10), endYmd: addDays(today, 100), userId: `u-${Math.random()}`, ...extra }, 'premium');
-  const stampIdx = result as number;
-  if (stamps) gw.sandbox.state.update({ stampIdx, stamps }, 'premium');
-  return stampIdx;
+function seedStamp(cardIdx = 1, stamps = 0, fields: Record<string, unknown> = {}): number {
+  return seed(gw.sandbox, { cardIdx, stamps, from: -10, to: 100, fields });
 }
 
 const sent = (endpoint: Parameters<TestGateway['sandbox']['requests']['list']>[0]) =>
@@ -73,17 +71,36 @@ describe('createStamp', () => {
     const data = expectNoErrors(
       await gw.request(CreateStamp, {
         input: {
-          cardIdx: 2, startDate: today, endDate: addDays(today, 30), active: true, memo: 'walk-in',
+          cardIdx: 2,
+          startDate: today,
+          endDate: addDays(today, 30),
+          active: true,
+          memo: 'walk-in',
           user: { id: 'cust-7', name: 'Min', email: 'min@example.com', phone: '010 555 0101' },
         },
       }),
     );
     expect(data.createStamp.stamp).toEqual({
-      stampIdx: data.createStamp.stampIdx, stamps: 0, active: true, startDate: today, endDate: addDays(today, 30), memo: 'walk-in',
+      stampIdx: data.createStamp.stampIdx,
+      stamps: 0,
+      active: true,
+      startDate: today,
+      endDate: addDays(today, 30),
+      memo: 'walk-in',
       user: { id: 'cust-7', name: 'Min', email: 'min@example.com' },
     });
     expect(sent('create')).toEqual([
-      { cardIdx: 2, strtYmd: today, endYmd: addDays(today, 30), activeYn: 'Y', memo: 'walk-in', userId: 'cust-7', userNm: 'Min', userPhnno: '010 555 0101', userEml: 'min@example.com' },
+      {
+        cardIdx: 2,
+        strtYmd: today,
+        endYmd: addDays(today, 30),
+        activeYn: 'Y',
+        memo: 'walk-in',
+        userId: 'cust-7',
+        userNm: 'Min',
+        userPhnno: '010 555 0101',
+        userEml: 'min@example.com',
+      },
     ]);
   });
 
@@ -104,7 +121,12 @@ describe('createStamp', () => {
 
   it('passes an upstream refusal on as UPSTREAM_REJECTED with its code and message', async () => {
     const error = onlyError(await gw.request(CreateStamp, { input: { cardIdx: 777, startDate: today, endDate: today } }));
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', outcome: 'NOT_APPLIED', upstreamCode: 1010, upstreamMessage: 'No stamp card with cardIdx 777.' });
+    expect(error.extensions).toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      outcome: 'NOT_APPLIED',
+      upstreamCode: 1010,
+      upstreamMessage: 'No stamp card with cardIdx 777.',
+    });
   });
 });
 
@@ -155,10 +177,16 @@ describe('addStamp and removeStamp', () => {
   it('explains add on a full card and remove at zero as CONFLICT', async () => {
     const full = seedStamp(3, 5);
     expect(onlyError(await gw.request(AddStamp, { input: { stampIdx: full } })).extensions).toMatchObject({
-      code: 'CONFLICT', outcome: 'NOT_APPLIED', stamps: 5, maxStamps: 5,
+      code: 'CONFLICT',
+      outcome: 'NOT_APPLIED',
+      stamps: 5,
+      maxStamps: 5,
     });
     const empty = seedStamp(3, 0);
-    expect(onlyError(await gw.request(RemoveStamp, { input: { stampIdx: empty } })).extensions).toMatchObject({ code: 'CONFLICT', stamps: 0 });
+    expect(onlyError(await gw.request(RemoveStamp, { input: { stampIdx: empty } })).extensions).toMatchObject({
+      code: 'CONFLICT',
+      stamps: 0,
+    });
   });
 
   it('explains add on an inactive or expired stamp as STAMP_UNAVAILABLE', async () => {
@@ -206,7 +234,11 @@ describe('redeemStamp', () => {
 
   it('refuses a card that is not full before sending the redeem', async () => {
     const stampIdx = seedStamp(2, 5);
-    expect(onlyError(await gw.request(Redeem, { input: { stampIdx } })).extensions).toMatchObject({ code: 'CONFLICT', stamps: 5, maxStamps: 6 });
+    expect(onlyError(await gw.request(Redeem, { input: { stampIdx } })).extensions).toMatchObject({
+      code: 'CONFLICT',
+      stamps: 5,
+      maxStamps: 6,
+    });
     expect(gw.sandbox.requests.count('redeem')).toBe(0);
   });
 
@@ -250,7 +282,9 @@ describe('deleteStamp', () => {
   });
 
   it('answers an unknown stamp with STAMP_UNAVAILABLE', async () => {
-    expect(onlyError(await gw.request(DeleteStamp, { input: { stampIdx: 987654 } })).extensions).toMatchObject({ code: 'STAMP_UNAVAILABLE' });
+    expect(onlyError(await gw.request(DeleteStamp, { input: { stampIdx: 987654 } })).extensions).toMatchObject({
+      code: 'STAMP_UNAVAILABLE',
+    });
   });
 });
 
@@ -263,7 +297,11 @@ describe('redeemAndReissue', () => {
       redeemedStampIdx: old,
       newStampIdx,
       newStamp: {
-        stampIdx: newStampIdx, cardIdx: 1, stamps: 0, startDate: today, endDate: addDays(today, 110),
+        stampIdx: newStampIdx,
+        cardIdx: 1,
+        stamps: 0,
+        startDate: today,
+        endDate: addDays(today, 110),
         memo: `Reissued after redeeming stamp ${old}`,
         user: { id: 'loyal-1', name: 'Loyal', email: 'loyal@example.com', phone: '010-9' },
       },
@@ -274,7 +312,9 @@ describe('redeemAndReissue', () => {
 
   it('uses the dates given, and caps the default end at five years', async () => {
     const old = seedStamp(2, 6);
-    const data = expectNoErrors(await gw.request(Reissue, { input: { stampIdx: old, startDate: addDays(today, 1), endDate: addDays(today, 20) } }));
+    const data = expectNoErrors(
+      await gw.request(Reissue, { input: { stampIdx: old, startDate: addDays(today, 1), endDate: addDays(today, 20) } }),
+    );
     expect(data.redeemAndReissue.newStamp).toBeNull();
     expect(sent('create')[0]).toMatchObject({ strtYmd: addDays(today, 1), endYmd: addDays(today, 20) });
     const long = seedStamp(2, 6, { strtYmd: addDays(today, -3000), endYmd: addDays(today, 100) });
@@ -294,7 +334,13 @@ describe('redeemAndReissue', () => {
     gw.sandbox.faults.add({ endpoint: 'create', action: { type: 'status', status: 429, retryAfter: 5 } });
     const error = onlyError(await gw.request(Reissue, { input: { stampIdx: old } }));
     // The redeem applied, so the mutation cannot claim NOT_APPLIED: the outcome is that of its most uncertain step.
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', outcome: 'UNKNOWN', redeemedStampIdx: old, failedStep: 'issue', retryAfter: 5 });
+    expect(error.extensions).toMatchObject({
+      code: 'UPSTREAM_RATE_LIMITED',
+      outcome: 'UNKNOWN',
+      redeemedStampIdx: old,
+      failedStep: 'issue',
+      retryAfter: 5,
+    });
     expect(error.message).toMatch(new RegExp(`Stamp ${old} was redeemed`));
     expect(gw.sandbox.requests.count('create')).toBe(1);
   });

@@ -96,7 +96,10 @@ describe('stamp', () => {
   it('refuses a non-positive id before anything is sent', async () => {
     const res = await gw.request(FullStamp, { stampIdx: 0 });
     const error = onlyError(res);
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'stampIdx', message: 'must be a positive integer' }] });
+    expect(error.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'stampIdx', message: 'must be a positive integer' }],
+    });
     expect(gw.sandbox.requests.count()).toBe(0);
   });
 });

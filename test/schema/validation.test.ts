@@ -54,9 +54,20 @@ describe('input validation, before any upstream call', () => {
       }),
     );
     expect(issues.map((i) => i.path).sort()).toEqual(
-      ['input.cardIdx', 'input.domain', 'input.endDate', 'input.idempotencyKey', 'input.memo', 'input.user.email', 'input.user.id', 'input.user.phone'].sort(),
+      [
+        'input.cardIdx',
+        'input.domain',
+        'input.endDate',
+        'input.idempotencyKey',
+        'input.memo',
+        'input.user.email',
+        'input.user.id',
+        'input.user.phone',
+      ].sort(),
     );
-    expect(issues.find((i) => i.path === 'input.endDate')?.message).toBe(`must be at most 5 years ahead (${latestEndDate(today)} or earlier)`);
+    expect(issues.find((i) => i.path === 'input.endDate')?.message).toBe(
+      `must be at most 5 years ahead (${latestEndDate(today)} or earlier)`,
+    );
     expect(issues.find((i) => i.path === 'input.memo')?.message).toBe('must be at most 500 characters');
   });
 
@@ -66,7 +77,9 @@ describe('input validation, before any upstream call', () => {
   });
 
   it('refuses a start after the end', async () => {
-    const issues = await issuesOf(await gw.request(CreateForValidation, { input: { cardIdx: 1, startDate: addDays(today, 2), endDate: addDays(today, 1) } }));
+    const issues = await issuesOf(
+      await gw.request(CreateForValidation, { input: { cardIdx: 1, startDate: addDays(today, 2), endDate: addDays(today, 1) } }),
+    );
     expect(issues).toEqual([{ path: 'input.endDate', message: 'must not be before startDate' }]);
   });
 

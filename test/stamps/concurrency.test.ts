@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, seoulToday } from '../../src/dates.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { graphql } from '../gql/index.js';
 import { expectNoErrors, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { type Started, startProcess } from '../helpers/process.js';
-import { startSandbox } from '../helpers/sandbox.js';
+import { startSandbox, seedCard, seedStamp } from '../helpers/sandbox.js';
 import { DATABASE_URL_TEST, ENGINES, freshSchema } from '../helpers/store.js';
 
 const PlusOne = graphql(`
@@ -14,13 +13,8 @@ const AddOnce = graphql(`
   mutation AddOnce($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }
 `);
 
-const today = seoulToday(new Date());
-
-function bigStamp(sandbox: Sandbox): number {
-  // A card with room for every adjustment the tests make.
-  const cardIdx = sandbox.state.addCard({ cardNm: 'Concurrency', maxStamps: 100 }).result as number;
-  return sandbox.state.create({ cardIdx, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;
-}
+// A card with room for every adjustment the tests make.
+const bigStamp = (sandbox: Sandbox) => seedStamp(sandbox, { cardIdx: seedCard(sandbox, 100, 'Concurrency') });
 
 describe.each(ENGINES)('no lost updates on $name', ({ open }) => {
   let gw: TestGateway;
@@ -40,7 +34,7 @@ describe.each(ENGINES)('no lost updates on $name', ({ open }) => {
     expect(gw.sandbox.inspect(stampIdx)?.stamps).toBe(50);
   });
 
-  it('does not lose an add that lands between an adjustment\'s read and write', async () => {
+  it("does not lose an add that lands between an adjustment's read and write", async () => {
     const stampIdx = bigStamp(gw.sandbox);
     gw.sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 100 } });
     const [adjusted, added] = await Promise.all([
@@ -88,7 +82,10 @@ describe.skipIf(!DATABASE_URL_TEST)('two gateway processes sharing PostgreSQL', 
       fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($i: AdjustStampCountInput!) { adjustStampCount(input: $i) { newStamps } }', variables: { i: { stampIdx, delta: 1 } } }),
+        body: JSON.stringify({
+          query: 'mutation($i: AdjustStampCountInput!) { adjustStampCount(input: $i) { newStamps } }',
+          variables: { i: { stampIdx, delta: 1 } },
+        }),
       }).then((r) => r.json() as Promise<{ errors?: unknown }>);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => send(gateways[i % 2]!.ready)));
     expect(results.filter((r) => r.errors)).toEqual([]);

@@ -40,7 +40,8 @@ describe.each(ENGINES)('change history on $name', ({ open }) => {
   });
 
   it('lists every attempt newest first, with caller, outcome, states and upstream calls, secrets removed', async () => {
-    const stampIdx = gw.sandbox.state.create({ cardIdx: 3, strtYmd: addDays(today, -1), endYmd: addDays(today, 9) }, 'premium').result as number;
+    const stampIdx = gw.sandbox.state.create({ cardIdx: 3, strtYmd: addDays(today, -1), endYmd: addDays(today, 9) }, 'premium')
+      .result as number;
     const headers = { 'x-request-id': 'req-history-1' };
     expectNoErrors(await gw.request(Adjust, { input: { stampIdx, delta: 4 } }, headers));
     expect(onlyError(await gw.request(Adjust, { input: { stampIdx, delta: 9 } })).extensions?.code).toBe('CONFLICT');
@@ -66,14 +67,18 @@ describe.each(ENGINES)('change history on $name', ({ open }) => {
     ]);
     expect(conflict!.upstreamCalls.map((c) => c.endpoint)).toEqual(['validate']);
     expect(replay!.upstreamCalls).toEqual([]);
-    expect(redeem!.upstreamCalls).toMatchObject([{ endpoint: 'validate' }, { endpoint: 'redeem', status: 503, error: 'UpstreamHttpError' }]);
+    expect(redeem!.upstreamCalls).toMatchObject([
+      { endpoint: 'validate' },
+      { endpoint: 'redeem', status: 503, error: 'UpstreamHttpError' },
+    ]);
     expect(JSON.parse(redeem!.input)).toEqual({ stampIdx, onsitePassword: '[redacted]' });
     expect(JSON.stringify(page)).not.toContain('482913');
     expect(new Date(nodes[0]!.at).getTime()).toBeGreaterThanOrEqual(new Date(nodes.at(-1)!.at).getTime());
   });
 
   it('pages with cursors, and keeps the last known state after the stamp API stops showing the stamp', async () => {
-    const stampIdx = gw.sandbox.state.create({ cardIdx: 2, strtYmd: addDays(today, -1), endYmd: addDays(today, 9) }, 'premium').result as number;
+    const stampIdx = gw.sandbox.state.create({ cardIdx: 2, strtYmd: addDays(today, -1), endYmd: addDays(today, 9) }, 'premium')
+      .result as number;
     for (let i = 0; i < 6; i++) expectNoErrors(await gw.request(Adjust, { input: { stampIdx, delta: 1 } }));
     expectNoErrors(await gw.request(RedeemIt, { input: { stampIdx } }));
 
@@ -103,7 +108,10 @@ describe('history of an issued stamp', () => {
       const created = await fetch(`${gw.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($d: Date!) { createStamp(input: {cardIdx: 1, startDate: $d, endDate: $d}) { stampIdx } }', variables: { d: today } }),
+        body: JSON.stringify({
+          query: 'mutation($d: Date!) { createStamp(input: {cardIdx: 1, startDate: $d, endDate: $d}) { stampIdx } }',
+          variables: { d: today },
+        }),
       }).then((r) => r.json() as Promise<{ data: { createStamp: { stampIdx: number } } }>);
       const stampIdx = created.data.createStamp.stampIdx;
       const page = expectNoErrors(await gw.request(History, { stampIdx })).stampHistory;

@@ -1,9 +1,10 @@
 import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, seoulToday } from '../../src/dates.js';
+import { seoulToday } from '../../src/dates.js';
 import { graphql } from '../gql/index.js';
 import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { ENGINES } from '../helpers/store.js';
+import { seedStamp } from '../helpers/sandbox.js';
 
 const AddWithKey = graphql(`
   mutation AddWithKey($input: AddStampInput!) { addStamp(input: $input) { stampIdx stamp { stamps } } }
@@ -26,11 +27,7 @@ describe.each(ENGINES)('idempotency on $name', ({ open }) => {
   beforeAll(() => {
     gw = gateway();
   });
-  const fresh = (stamps = 0) => {
-    const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;
-    if (stamps) gw.sandbox.state.update({ stampIdx: idx, stamps }, 'premium');
-    return idx;
-  };
+  const fresh = (stamps = 0) => seedStamp(gw.sandbox, { stamps });
   const key = () => `key-${Math.random().toString(36).slice(2)}`;
 
   it('replays the stored result of a repeated key and sends nothing upstream', async () => {
@@ -56,12 +53,15 @@ describe.each(ENGINES)('idempotency on $name', ({ open }) => {
   });
 
   it('refuses the header for a request with several mutations', async () => {
-    const error = onlyError(await gw.request(TwoAdds, { a: { stampIdx: fresh() }, b: { stampIdx: fresh() } }, { 'idempotency-key': key() }));
+    const error = onlyError(
+      await gw.request(TwoAdds, { a: { stampIdx: fresh() }, b: { stampIdx: fresh() } }, { 'idempotency-key': key() }),
+    );
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('counts the mutations the operation executes: fragments, inline fragments and @skip/@include', async () => {
-    const send = (query: string, variables: Record<string, unknown>) => gw.request(parse(query) as never, variables as never, { 'idempotency-key': key() });
+    const send = (query: string, variables: Record<string, unknown>) =>
+      gw.request(parse(query) as never, variables as never, { 'idempotency-key': key() });
     const two = [
       'mutation($a: AddStampInput!, $b: AddStampInput!) { ...F } fragment F on Mutation { a: addStamp(input: $a) { stampIdx } b: addStamp(input: $b) { stampIdx } }',
       'mutation($a: AddStampInput!, $b: AddStampInput!) { ... on Mutation { a: addStamp(input: $a) { stampIdx } } ...G } fragment G on Mutation { b: addStamp(input: $b) { stampIdx } }',
@@ -144,7 +144,8 @@ describe.each(ENGINES)('idempotency keys expire on $name', ({ open }) => {
   it('are removed by the sweep after 24 hours, and only then', async () => {
     const store = await open();
     try {
-      const claim = (key: string) => store.claimKey({ caller: 'c', key, operation: 'addStamp', requestHash: 'h', leaseMs: 1000, ttlMs: 86_400_000 });
+      const claim = (key: string) =>
+        store.claimKey({ caller: 'c', key, operation: 'addStamp', requestHash: 'h', leaseMs: 1000, ttlMs: 86_400_000 });
       await claim('fresh');
       await claim('old');
       await store.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'old'`);

@@ -13,7 +13,9 @@ const UPDATE = 'mutation($input: UpdateStampInput!) { updateStamp(input: $input)
 /** Makes the database refuse writes to `table` until the returned function is called. */
 async function failWrites(gw: TestGateway, table: string): Promise<() => Promise<void>> {
   const name = `fail_${table}_${randomUUID().slice(0, 8)}`;
-  await gw.store.db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+  await gw.store.db.query(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`,
+  );
   await gw.store.db.query(`CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
   return async () => {
     await gw.store.db.query(`DROP TRIGGER ${name} ON ${table}`);
@@ -37,7 +39,8 @@ describe.each(ENGINES)('mutations on $name: an applied change is never hidden', 
   });
   beforeEach(() => gw.sandbox.clock.reset());
   const fresh = (stamps = 0, fields: Record<string, unknown> = {}) => {
-    const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30), ...fields }, 'premium').result as number;
+    const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30), ...fields }, 'premium')
+      .result as number;
     if (stamps) gw.sandbox.state.update({ stampIdx: idx, stamps }, 'premium');
     return idx;
   };
@@ -47,7 +50,7 @@ describe.each(ENGINES)('mutations on $name: an applied change is never hidden', 
     const stampIdx = fresh(2);
     const idempotencyKey = `k-${randomUUID()}`;
     const restore = await failWrites(gw, 'mutation_history');
-    let res;
+    let res: Awaited<ReturnType<TestGateway['post']>>;
     try {
       res = await gw.post(ADD, { input: { stampIdx, idempotencyKey } }, { 'x-request-id': `req-${stampIdx}` });
       expect(res.body.errors, JSON.stringify(res.body)).toBeUndefined();
@@ -87,7 +90,10 @@ describe.each(ENGINES)('mutations on $name: an applied change is never hidden', 
   });
 
   it('calls a retried update UNKNOWN when an earlier attempt may have applied it, whatever the retry answers', async () => {
-    for (const second of [{ type: 'status', status: 429 }, { type: 'envelope', code: 1005, message: 'Max reached' }] as const) {
+    for (const second of [
+      { type: 'status', status: 429 },
+      { type: 'envelope', code: 1005, message: 'Max reached' },
+    ] as const) {
       const stampIdx = fresh(1);
       gw.sandbox.faults.add({ endpoint: 'update', action: { type: 'status', status: 503 }, applyFirst: true });
       gw.sandbox.faults.add({ endpoint: 'update', action: second, times: 'always' });
@@ -122,7 +128,12 @@ describe.each(ENGINES)('mutations on $name: an applied change is never hidden', 
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ outcome: 'UNKNOWN', interruptedCall: 'add' });
     expect(gw.sandbox.requests.count('add')).toBe(0);
-    expect((await history(sending))[0]).toMatchObject({ operation: 'addStamp', outcome: 'UNKNOWN', requestId: `dead-${sendingKey}`, upstreamCalls: [{ endpoint: 'add', error: 'GatewayStopped' }] });
+    expect((await history(sending))[0]).toMatchObject({
+      operation: 'addStamp',
+      outcome: 'UNKNOWN',
+      requestId: `dead-${sendingKey}`,
+      upstreamCalls: [{ endpoint: 'add', error: 'GatewayStopped' }],
+    });
 
     const notSent = fresh(1);
     const notSentKey = `k-${randomUUID()}`;
@@ -152,9 +163,12 @@ describe.each(ENGINES)('mutations on $name: an applied change is never hidden', 
   });
 
   it('explains a created stamp the stamp API does not show yet, instead of a bare null', async () => {
-    const res = await gw.post('mutation($input: CreateStampInput!) { createStamp(input: $input) { stampIdx stamp { stampIdx } stampUnavailableReason } }', {
-      input: { cardIdx: 1, startDate: addDays(today, 10), endDate: addDays(today, 40) },
-    });
+    const res = await gw.post(
+      'mutation($input: CreateStampInput!) { createStamp(input: $input) { stampIdx stamp { stampIdx } stampUnavailableReason } }',
+      {
+        input: { cardIdx: 1, startDate: addDays(today, 10), endDate: addDays(today, 40) },
+      },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.createStamp.stamp).toBeNull();
     expect(res.body.data.createStamp.stampUnavailableReason).toMatch(/validity period/);
@@ -162,7 +176,10 @@ describe.each(ENGINES)('mutations on $name: an applied change is never hidden', 
 
   it('answers every DateTime with the Seoul offset', async () => {
     const stampIdx = fresh(10);
-    const res = await gw.post('mutation($input: RedeemStampInput!) { redeemStamp(input: $input) { redeemedAt lastKnownStamp { issuedAt } } }', { input: { stampIdx } });
+    const res = await gw.post(
+      'mutation($input: RedeemStampInput!) { redeemStamp(input: $input) { redeemedAt lastKnownStamp { issuedAt } } }',
+      { input: { stampIdx } },
+    );
     expect(res.body.data.redeemStamp.redeemedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+09:00$/);
     expect(res.body.data.redeemStamp.lastKnownStamp.issuedAt).toMatch(/\+09:00$/);
     for (const node of await history(stampIdx)) expect(node.at).toMatch(/\+09:00$/);
@@ -194,8 +211,17 @@ describe.each(ENGINES)('string inputs on $name', ({ open }) => {
       });
       const error = res.body.errors?.[0];
       expect(error?.extensions?.code, JSON.stringify(res.body)).toBe('BAD_USER_INPUT');
-      const paths = new Set((error?.extensions?.issues as Array<{ path: string }>).map((i) => i.path));
-      for (const path of ['input.memo', 'input.domain', 'input.idempotencyKey', 'input.user.id', 'input.user.name', 'input.user.phone', 'input.user.etc1', 'input.user.etc2']) {
+      const paths = new Set(((error?.extensions?.issues ?? []) as Array<{ path: string }>).map((i) => i.path));
+      for (const path of [
+        'input.memo',
+        'input.domain',
+        'input.idempotencyKey',
+        'input.user.id',
+        'input.user.name',
+        'input.user.phone',
+        'input.user.etc1',
+        'input.user.etc2',
+      ]) {
         expect(paths.has(path), `${JSON.stringify(bad)} ${path}`).toBe(true);
       }
       expect(gw.sandbox.requests.count()).toBe(0);
@@ -203,16 +229,33 @@ describe.each(ENGINES)('string inputs on $name', ({ open }) => {
   });
 
   it('lets free text hold tabs and line breaks, but no other control character', async () => {
-    const ok = await gw.post(CREATE, { input: { cardIdx: 1, startDate: today, endDate: today, memo: 'line one\n\tline two\r\n', user: { etc1: 'a\tb' } } });
+    const ok = await gw.post(CREATE, {
+      input: { cardIdx: 1, startDate: today, endDate: today, memo: 'line one\n\tline two\r\n', user: { etc1: 'a\tb' } },
+    });
     expect(ok.body.errors).toBeUndefined();
-    const refused = await gw.post(CREATE, { input: { cardIdx: 1, startDate: today, endDate: today, user: { id: 'two\nlines', name: 'tab\there' } } });
-    expect((refused.body.errors?.[0]?.extensions?.issues as Array<{ path: string }>).map((i) => i.path).sort()).toEqual(['input.user.id', 'input.user.name']);
+    const refused = await gw.post(CREATE, {
+      input: { cardIdx: 1, startDate: today, endDate: today, user: { id: 'two\nlines', name: 'tab\there' } },
+    });
+    expect(((refused.body.errors?.[0]?.extensions?.issues ?? []) as Array<{ path: string }>).map((i) => i.path).sort()).toEqual([
+      'input.user.id',
+      'input.user.name',
+    ]);
   });
 
   it('checks the other string inputs the same way: the on-site password, the Idempotency-Key header, cursors, operation ids', async () => {
     const cases: Array<[string, Record<string, unknown>, Record<string, string>, string]> = [
-      ['mutation($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }', { input: { stampIdx: 1002, onsitePassword: '4829\u000013' } }, {}, 'input.onsitePassword'],
-      ['mutation($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }', { input: { stampIdx: 1000 } }, { 'idempotency-key': 'x'.repeat(201) }, 'Idempotency-Key'],
+      [
+        'mutation($input: RedeemStampInput!) { redeemStamp(input: $input) { stampIdx } }',
+        { input: { stampIdx: 1002, onsitePassword: '4829\u000013' } },
+        {},
+        'input.onsitePassword',
+      ],
+      [
+        'mutation($input: AddStampInput!) { addStamp(input: $input) { stampIdx } }',
+        { input: { stampIdx: 1000 } },
+        { 'idempotency-key': 'x'.repeat(201) },
+        'Idempotency-Key',
+      ],
       ['query($a: String) { stampHistory(stampIdx: 1000, after: $a) { pageInfo { hasNextPage } } }', { a: 'abc\u0000' }, {}, 'after'],
       ['mutation { resolveParkedReissue(input: {operationId: "1; DROP", issueNew: true}) { newStampIdx } }', {}, {}, 'input.operationId'],
     ];
@@ -221,7 +264,7 @@ describe.each(ENGINES)('string inputs on $name', ({ open }) => {
       const res = await gw.post(query, variables, headers);
       const error = res.body.errors?.[0];
       expect(error?.extensions?.code, JSON.stringify(res.body)).toBe('BAD_USER_INPUT');
-      expect((error?.extensions?.issues as Array<{ path: string }>).map((i) => i.path)).toContain(path);
+      expect(((error?.extensions?.issues ?? []) as Array<{ path: string }>).map((i) => i.path)).toContain(path);
       expect(gw.sandbox.requests.count()).toBe(0);
     }
   });

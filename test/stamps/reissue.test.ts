@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { recoverReissues } from '../../src/stamps/redeem-and-reissue.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { GatewayStore } from '../../src/store/store.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import { StampApi } from '../../src/upstream/stamp-api.js';
 import { graphql } from '../gql/index.js';
 import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { startProcess } from '../helpers/process.js';
-import { startSandbox, TEST_USER_AGENT } from '../helpers/sandbox.js';
+import { startSandbox, TEST_USER_AGENT, seedStamp } from '../helpers/sandbox.js';
 import { ENGINES } from '../helpers/store.js';
 
 const Reissue = graphql(`
@@ -27,11 +26,7 @@ const Resolve = graphql(`
 `);
 
 const today = seoulToday(new Date());
-function fullStamp(sandbox: Sandbox, userId = `cust-${Math.random().toString(36).slice(2, 8)}`): number {
-  const idx = sandbox.state.create({ cardIdx: 2, strtYmd: addDays(today, -5), endYmd: addDays(today, 60), userId }, 'premium').result as number;
-  sandbox.state.update({ stampIdx: idx, stamps: 6 }, 'premium');
-  return idx;
-}
+const fullStamp = (sandbox: Sandbox, userId?: string) => seedStamp(sandbox, { cardIdx: 2, stamps: 6, from: -5, to: 60, userId });
 const stampsOf = (sandbox: Sandbox, userId: string) => [...sandbox.state.stamps.values()].filter((s) => s.userId === userId);
 
 describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ open }) => {
@@ -47,7 +42,12 @@ describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ o
     gw.sandbox.faults.add({ endpoint: 'create', action: { type: 'status', status: 429, retryAfter: 1 } });
     const failed = onlyError(await gw.request(Reissue, { input: { stampIdx: old, idempotencyKey } }));
     // The redeem applied: a multi-step mutation is NOT_APPLIED only when no step could have applied anything.
-    expect(failed.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', outcome: 'UNKNOWN', redeemedStampIdx: old, failedStep: 'issue' });
+    expect(failed.extensions).toMatchObject({
+      code: 'UPSTREAM_RATE_LIMITED',
+      outcome: 'UNKNOWN',
+      redeemedStampIdx: old,
+      failedStep: 'issue',
+    });
     const done = expectNoErrors(await gw.request(Reissue, { input: { stampIdx: old, idempotencyKey } }));
     expect(done.redeemAndReissue).toMatchObject({ redeemedStampIdx: old, newStamp: { user: { id: 'resume-1' } } });
     expect(gw.sandbox.requests.count('redeem')).toBe(1);
@@ -112,13 +112,24 @@ describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ o
 
   it('finishes, at start-up, an operation that had redeemed and not yet started issuing', async () => {
     const old = fullStamp(gw.sandbox, 'recover-1');
-    const stamp = await new StampApi(createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT })).validate(old);
+    const stamp = await new StampApi(
+      createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT }),
+    ).validate(old);
     gw.sandbox.state.redeem({ stampIdx: old });
     // What a gateway that stopped right after the redeem left behind: leased to a process now gone.
     const op = await gw.store.createReissue({ caller: 'local-admin', idempotencyKey: `recover-${old}`, oldStampIdx: old, leaseMs: 0 });
-    await gw.store.updateReissue(op.id, { step: 'redeemed', oldStamp: stamp, newWindow: { startDate: today, endDate: addDays(today, 30) } });
-    await gw.store.db.query(`UPDATE reissue_operations SET owner = 'a-stopped-gateway', lease_until = now() - interval '1 second' WHERE id = $1`, [op.id]);
-    const api = new StampApi(createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT }));
+    await gw.store.updateReissue(op.id, {
+      step: 'redeemed',
+      oldStamp: stamp,
+      newWindow: { startDate: today, endDate: addDays(today, 30) },
+    });
+    await gw.store.db.query(
+      `UPDATE reissue_operations SET owner = 'a-stopped-gateway', lease_until = now() - interval '1 second' WHERE id = $1`,
+      [op.id],
+    );
+    const api = new StampApi(
+      createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT }),
+    );
     expect(await recoverReissues(gw.store, api, 5000)).toMatchObject({ finished: 1 });
     expect((await gw.store.getReissue(op.id))?.step).toBe('finished');
     expect(gw.sandbox.requests.count('redeem')).toBe(0);
@@ -138,7 +149,14 @@ describe('a gateway killed with SIGKILL mid-reissue', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const env = () => ({ PORT: '0', STAMP_API_URL: sandbox.url, STAMP_API_KEY: sandbox.apiKey, DATA_DIR: dataDir, UPSTREAM_TIMEOUT_MS: '30000', GATEWAY_AUTH: 'off' });
+  const env = () => ({
+    PORT: '0',
+    STAMP_API_URL: sandbox.url,
+    STAMP_API_KEY: sandbox.apiKey,
+    DATA_DIR: dataDir,
+    UPSTREAM_TIMEOUT_MS: '30000',
+    GATEWAY_AUTH: 'off',
+  });
   const reissue = (url: string, stampIdx: number) =>
     fetch(`${url}/graphql`, {
       method: 'POST',

@@ -32,12 +32,20 @@ interface Sent {
 }
 
 describe.each(ENGINES)('a fault soak on $name: every answer agrees with what the stamp API committed', ({ open }) => {
-  it(`${MUTATIONS} concurrent mutations under random faults, retried once with the same key after UNKNOWN`, { timeout: 240_000 }, async () => {
+  it(`${MUTATIONS} concurrent mutations under random faults, retried once with the same key after UNKNOWN`, {
+    timeout: 240_000,
+  }, async () => {
     const store = await open();
-    const gw = await startGateway({ store, upstream: { timeoutMs: 250 }, resilience: { deadlineMs: 4_000 }, security: { mutations: { perCaller: 1e6, perCallerAndStamp: 1e6 } } });
+    const gw = await startGateway({
+      store,
+      upstream: { timeoutMs: 250 },
+      resilience: { deadlineMs: 4_000 },
+      security: { mutations: { perCaller: 1e6, perCallerAndStamp: 1e6 } },
+    });
     try {
       const stamps = Array.from({ length: 40 }, () => {
-        const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;
+        const idx = gw.sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium')
+          .result as number;
         gw.sandbox.state.update({ stampIdx: idx, stamps: 5 }, 'premium');
         return idx;
       });
@@ -67,7 +75,8 @@ describe.each(ENGINES)('a fault soak on $name: every answer agrees with what the
       await gw.parts.stamps.outbox.flush(10_000);
 
       const endpointOf = { add: 'add', remove: 'remove', adjust: 'update' } as const;
-      const committed = (r: Sent) => gw.sandbox.requests.list(endpointOf[r.op]).filter((l) => l.headers['x-request-id'] === r.requestId && l.applied).length;
+      const committed = (r: Sent) =>
+        gw.sandbox.requests.list(endpointOf[r.op]).filter((l) => l.headers['x-request-id'] === r.requestId && l.applied).length;
       const summary: Record<string, number> = {};
       for (const r of [...first, ...retries]) {
         const n = committed(r);
@@ -92,8 +101,13 @@ describe.each(ENGINES)('a fault soak on $name: every answer agrees with what the
       // Every committed change is in the history, under the request that made it, never as NOT_APPLIED.
       for (const r of first) {
         if (!committed(r)) continue;
-        const rows = await gw.store.db.query<{ outcome: string }>('SELECT outcome FROM mutation_history WHERE request_id = $1', [r.requestId]);
-        expect(rows.map((x) => x.outcome), JSON.stringify(r)).toHaveLength(1);
+        const rows = await gw.store.db.query<{ outcome: string }>('SELECT outcome FROM mutation_history WHERE request_id = $1', [
+          r.requestId,
+        ]);
+        expect(
+          rows.map((x) => x.outcome),
+          JSON.stringify(r),
+        ).toHaveLength(1);
         expect(['APPLIED', 'UNKNOWN']).toContain(rows[0]!.outcome);
       }
       const running = await gw.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM idempotency_keys WHERE state = 'running'");

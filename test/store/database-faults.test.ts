@@ -39,7 +39,12 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     return idx;
   };
 
-  async function gateway(schema: string, env: Record<string, string> = {}): Promise<Started & { post: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<Answer> }> {
+  async function gateway(
+    schema: string,
+    env: Record<string, string> = {},
+  ): Promise<
+    Started & { post: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<Answer> }
+  > {
     const started = await startProcess(
       'src/server.ts',
       {
@@ -63,7 +68,11 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     gateways.push(started);
     const post = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> => {
       const t = performance.now();
-      const res = await fetch(`${started.ready}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${started.ready}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as Answer['body'], ms: performance.now() - t };
     };
     return Object.assign(started, { post });
@@ -122,7 +131,10 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     expect(during.length).toBeGreaterThan(10);
     for (const r of during.filter((x) => x.kind === 'read')) expect(r.answer.body.errors, JSON.stringify(r.answer.body)).toBeUndefined();
     for (const r of during.filter((x) => x.kind === 'write')) {
-      expect(r.answer.body.errors?.[0]?.extensions, JSON.stringify(r.answer.body)).toMatchObject({ code: 'STATE_UNAVAILABLE', outcome: 'NOT_APPLIED' });
+      expect(r.answer.body.errors?.[0]?.extensions, JSON.stringify(r.answer.body)).toMatchObject({
+        code: 'STATE_UNAVAILABLE',
+        outcome: 'NOT_APPLIED',
+      });
       expect(r.answer.ms).toBeLessThan(DEADLINE_MS);
     }
     // Refused before any upstream call: no add reached the stamp API while the database was away.
@@ -154,7 +166,9 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     const db = new pg.Client({ connectionString: cluster.url });
     await db.connect();
     try {
-      const rows = (await db.query(`SELECT request_id, count(*)::int AS n, min(outcome) AS outcome FROM ${schema}.mutation_history GROUP BY request_id`)).rows as Array<{ request_id: string; n: number; outcome: string }>;
+      const rows = (
+        await db.query(`SELECT request_id, count(*)::int AS n, min(outcome) AS outcome FROM ${schema}.mutation_history GROUP BY request_id`)
+      ).rows as Array<{ request_id: string; n: number; outcome: string }>;
       const byRequest = new Map(rows.map((r) => [r.request_id, r]));
       for (const id of sent) {
         expect(byRequest.get(id!)?.n, `history rows of ${id}`).toBe(1);
@@ -194,10 +208,19 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     await db.connect();
     try {
       await expect
-        .poll(async () => (await db.query(`SELECT count(*)::int AS n FROM ${schema}.mutation_history WHERE stamp_idx = ANY($1) AND outcome = 'APPLIED'`, [stamps])).rows[0].n, {
-          timeout: 20_000,
-          interval: 250,
-        })
+        .poll(
+          async () =>
+            (
+              await db.query(
+                `SELECT count(*)::int AS n FROM ${schema}.mutation_history WHERE stamp_idx = ANY($1) AND outcome = 'APPLIED'`,
+                [stamps],
+              )
+            ).rows[0].n,
+          {
+            timeout: 20_000,
+            interval: 250,
+          },
+        )
         .toBe(5);
     } finally {
       await db.end();
@@ -213,7 +236,10 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
       const before = sandbox.requests.total('add');
       const [write, read, notReady] = await Promise.all([gw.post(ADD, { i: stamp }), gw.post(READ, { i: stamp }), ready(gw.ready)]);
       expect(write.ms).toBeLessThan(DEADLINE_MS + 500);
-      expect(write.body.errors?.[0]?.extensions, JSON.stringify(write.body)).toMatchObject({ code: 'STATE_UNAVAILABLE', outcome: 'NOT_APPLIED' });
+      expect(write.body.errors?.[0]?.extensions, JSON.stringify(write.body)).toMatchObject({
+        code: 'STATE_UNAVAILABLE',
+        outcome: 'NOT_APPLIED',
+      });
       expect(sandbox.requests.total('add')).toBe(before);
       expect(read.body.data.stamp.stamps).toBe(1);
       expect(notReady.ms).toBeLessThan(2_500);
@@ -221,7 +247,9 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     } finally {
       cluster.thaw();
     }
-    await expect.poll(async () => (await gw.post(ADD, { i: stamp })).body.data?.addStamp?.stamp?.stamps, { timeout: 15_000, interval: 300 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await gw.post(ADD, { i: stamp })).body.data?.addStamp?.stamp?.stamps, { timeout: 15_000, interval: 300 })
+      .toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('stops at start-up with one line naming DATABASE_URL when PostgreSQL is down or frozen', async () => {

@@ -29,7 +29,11 @@ describe('the upstream client', () => {
       'PUT /api/stamp/v1/update',
     ]);
     for (const call of [plainRead, readWithId, plainChange, changeWithId]) {
-      expect(call?.headers).toMatchObject({ authorization: `APIKey ${sandbox.apiKey}`, 'user-agent': TEST_USER_AGENT, 'accept-language': 'en' });
+      expect(call?.headers).toMatchObject({
+        authorization: `APIKey ${sandbox.apiKey}`,
+        'user-agent': TEST_USER_AGENT,
+        'accept-language': 'en',
+      });
     }
     expect(readWithId?.headers['x-request-id']).toBe('req-42');
     expect(changeWithId?.headers['x-request-id']).toBe('req-43');
@@ -58,7 +62,14 @@ describe('the upstream client', () => {
       sandbox.faults.add({ endpoint, action: { type: 'status', status: 503, retryAfter: 0 }, times: 'always' });
       const quota = new Quota({ perMinute: 10_000, perHour: 100_000 });
       const breaker = new CircuitBreaker({ threshold: 1_000 });
-      const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT, quota, breaker });
+      const client = createUpstreamClient({
+        baseUrl: sandbox.url,
+        apiKey: sandbox.apiKey,
+        timeoutMs: 2000,
+        userAgent: TEST_USER_AGENT,
+        quota,
+        breaker,
+      });
       const attempts: number[] = [];
       for (let i = 0; i < 8; i++) {
         const options = endpoint === 'validate' ? { searchParams: { stampIdx: 1000 } } : { json: { stampIdx: 1000, memo: 'x' } };

@@ -9,7 +9,7 @@ import { addDays, seoulToday } from '../../src/dates.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { GatewayStore } from '../../src/store/store.js';
 import { startGateway } from '../helpers/gateway.js';
-import { startSandbox } from '../helpers/sandbox.js';
+import { startSandbox, seedStamp } from '../helpers/sandbox.js';
 
 const today = seoulToday(new Date());
 let sandbox: Sandbox;
@@ -24,11 +24,17 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.faults.clear());
 
-const stamp = () => sandbox.state.create({ cardIdx: 1, strtYmd: addDays(today, -1), endYmd: addDays(today, 30) }, 'premium').result as number;
+const stamp = () => seedStamp(sandbox);
 const post = (url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-const read = (url: string, i: number) => post(url, 'query($i: Int!) { stamp(stampIdx: $i) { stamps } }', { i }).then((r) => r.json() as Promise<any>);
-const add = (url: string, i: number) => post(url, 'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stampIdx } }', { i }).then((r) => r.json() as Promise<any>);
+  fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+const read = (url: string, i: number) =>
+  post(url, 'query($i: Int!) { stamp(stampIdx: $i) { stamps } }', { i }).then((r) => r.json() as Promise<any>);
+const add = (url: string, i: number) =>
+  post(url, 'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stampIdx } }', { i }).then((r) => r.json() as Promise<any>);
 
 describe('the read cache', () => {
   it('does not re-fetch within its TTL, and re-fetches right after a mutation of that stamp', async () => {
@@ -93,12 +99,26 @@ describe('a fair share of the quota, and refusals remembered', () => {
     const keys = join(dir, 'keys.json');
     await writeFile(keys, JSON.stringify([{ name: 'till', key: 'till-key-0123456789abcdef', scopes: ['stamps:read', 'stamps:write'] }]));
     const auth = await Authenticator.create({ mode: 'enforced', jwtSecret: secret, apiKeysFile: keys });
-    const gw = await startGateway({ sandbox, store, auth, resilience: { ratePerMinute: 40, ratePerHour: 1_000, callerShare: 0.25, unavailableCacheTtlMs: 30_000 } });
+    const gw = await startGateway({
+      sandbox,
+      store,
+      auth,
+      resilience: { ratePerMinute: 40, ratePerHour: 1_000, callerShare: 0.25, unavailableCacheTtlMs: 30_000 },
+    });
     try {
       const { SignJWT } = await import('jose');
-      const token = await new SignJWT({ sub: 'hammer', scope: 'stamps:read' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+      const token = await new SignJWT({ sub: 'hammer', scope: 'stamps:read' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
       const ids = Array.from({ length: 100 }, (_, i) => 7_000_000 + i);
-      const probe = (list: number[]) => post(gw.url, 'query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx } }', { ids: list }, { authorization: `Bearer ${token}` }).then((r) => r.json() as Promise<any>);
+      const probe = (list: number[]) =>
+        post(
+          gw.url,
+          'query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx } }',
+          { ids: list },
+          { authorization: `Bearer ${token}` },
+        ).then((r) => r.json() as Promise<any>);
       const before = sandbox.requests.total('validate');
       const first = [await probe(ids), await probe(ids.map((i) => i + 100))];
       // 25% of 40 calls a minute: 10 reach the stamp API, the rest are refused fast with a retry hint.
@@ -112,7 +132,12 @@ describe('a fair share of the quota, and refusals remembered', () => {
       expect(sandbox.requests.total('validate') - before).toBe(10);
       // The quota left is the writer's.
       const i = stamp();
-      const res = await post(gw.url, 'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stamp { stamps } } }', { i }, { authorization: 'Bearer till-key-0123456789abcdef' }).then((r) => r.json() as Promise<any>);
+      const res = await post(
+        gw.url,
+        'mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stamp { stamps } } }',
+        { i },
+        { authorization: 'Bearer till-key-0123456789abcdef' },
+      ).then((r) => r.json() as Promise<any>);
       expect(res.errors, JSON.stringify(res)).toBeUndefined();
       expect(res.data.addStamp.stamp.stamps).toBe(1);
       const metrics = await (await fetch(`${gw.url}/metrics`)).text();
@@ -126,7 +151,12 @@ describe('a fair share of the quota, and refusals remembered', () => {
 
 describe('the circuit breaker', () => {
   it('opens after repeated failures, fails in milliseconds without calling, reports not ready, and recovers', async () => {
-    const gw = await startGateway({ sandbox, store, upstream: { retries: 0 }, resilience: { breakerThreshold: 3, breakerCooldownMs: 300 } });
+    const gw = await startGateway({
+      sandbox,
+      store,
+      upstream: { retries: 0 },
+      resilience: { breakerThreshold: 3, breakerCooldownMs: 300 },
+    });
     try {
       const i = stamp();
       sandbox.faults.add({ endpoint: 'validate', action: { type: 'status', status: 503 }, times: 'always' });
@@ -155,15 +185,37 @@ describe('the circuit breaker', () => {
 describe('operations', () => {
   it('logs one JSON line per operation and per upstream call with the request id, returned as X-Request-Id, and no secret', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(...String(chunk).trim().split('\n')); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).trim().split('\n'));
+        done();
+      },
+    });
     const dir = await mkdtemp(join(tmpdir(), 'log-keys-'));
-    await writeFile(join(dir, 'keys.json'), JSON.stringify([{ name: 'till-7', key: 'some-token-value-0123456789', scopes: ['stamps:read', 'stamps:redeem'] }]));
+    await writeFile(
+      join(dir, 'keys.json'),
+      JSON.stringify([{ name: 'till-7', key: 'some-token-value-0123456789', scopes: ['stamps:read', 'stamps:redeem'] }]),
+    );
     const auth = await Authenticator.create({ mode: 'enforced', apiKeysFile: join(dir, 'keys.json') });
     const gw = await startGateway({ sandbox, store, auth, logger: pino({ level: 'info' }, sink) });
     try {
-      const i = sandbox.state.create({ cardIdx: 3, strtYmd: addDays(today, -1), endYmd: addDays(today, 30), userEml: 'secret-person@example.com', userPhnno: '010-9999-8888' }, 'premium').result as number;
+      const i = sandbox.state.create(
+        {
+          cardIdx: 3,
+          strtYmd: addDays(today, -1),
+          endYmd: addDays(today, 30),
+          userEml: 'secret-person@example.com',
+          userPhnno: '010-9999-8888',
+        },
+        'premium',
+      ).result as number;
       sandbox.state.update({ stampIdx: i, stamps: 5 }, 'premium');
-      const res = await post(gw.url, 'mutation Redeem($i: Int!) { redeemStamp(input: {stampIdx: $i, onsitePassword: "482913"}) { stampIdx } }', { i }, { 'x-request-id': 'trace-abc-123', authorization: 'Bearer some-token-value-0123456789' });
+      const res = await post(
+        gw.url,
+        'mutation Redeem($i: Int!) { redeemStamp(input: {stampIdx: $i, onsitePassword: "482913"}) { stampIdx } }',
+        { i },
+        { 'x-request-id': 'trace-abc-123', authorization: 'Bearer some-token-value-0123456789' },
+      );
       expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
       const redeemed = (await res.json()) as any;
       expect(redeemed.errors, JSON.stringify(redeemed)).toBeUndefined();
@@ -171,13 +223,20 @@ describe('operations', () => {
       expect(upstream.map((r) => r.endpoint)).toEqual(['validate', 'redeem']);
       await new Promise((r) => setTimeout(r, 20));
       const records = lines.map((l) => JSON.parse(l));
-      expect(records.find((r) => r.msg === 'graphql operation')).toMatchObject({ requestId: 'trace-abc-123', caller: 'key:till-7', operation: 'Redeem', type: 'mutation', upstreamCalls: 2 });
+      expect(records.find((r) => r.msg === 'graphql operation')).toMatchObject({
+        requestId: 'trace-abc-123',
+        caller: 'key:till-7',
+        operation: 'Redeem',
+        type: 'mutation',
+        upstreamCalls: 2,
+      });
       expect(records.filter((r) => r.msg === 'stamp api call').map((r) => [r.requestId, r.endpoint, r.status, r.code])).toEqual([
         ['trace-abc-123', 'validate', 200, 0],
         ['trace-abc-123', 'redeem', 200, 0],
       ]);
       const all = lines.join('\n');
-      for (const secret of ['482913', 'some-token-value-0123456789', sandbox.apiKey, 'secret-person@example.com', '010-9999-8888']) expect(all).not.toContain(secret);
+      for (const secret of ['482913', 'some-token-value-0123456789', sandbox.apiKey, 'secret-person@example.com', '010-9999-8888'])
+        expect(all).not.toContain(secret);
       const generated = await post(gw.url, '{ __typename }');
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
@@ -215,7 +274,9 @@ describe('operations', () => {
       expect(res.data.a.stamps).toBe(0);
       // adjustStampCount reads (300 ms), then would update (300 ms more): past the 400 ms deadline.
       const before = sandbox.requests.total('update');
-      const both = (await post(gw.url, 'mutation($a: Int!) { adjustStampCount(input: {stampIdx: $a, delta: 1}) { newStamps } }', { a: ids[1] }).then((r) => r.json())) as any;
+      const both = (await post(gw.url, 'mutation($a: Int!) { adjustStampCount(input: {stampIdx: $a, delta: 1}) { newStamps } }', {
+        a: ids[1],
+      }).then((r) => r.json())) as any;
       expect(both.errors?.[0]?.extensions.code, JSON.stringify(both)).toBe('UPSTREAM_TIMEOUT');
       expect(sandbox.requests.total('update') - before).toBeLessThanOrEqual(1);
       expect(performance.now() - started).toBeLessThan(1_200);

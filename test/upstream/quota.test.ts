@@ -8,7 +8,10 @@ describe('the quota windows', () => {
     const quota = new Quota({ perMinute: 100, perHour: 150, maxQueueWaitMs: 0, now: () => now });
     const send = () => quota.acquire('validate', now + 10_000);
     const refusal = async () => {
-      const error = await send().then(() => null, (e: unknown) => e);
+      const error = await send().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(UpstreamShedError);
       return error as UpstreamShedError;
     };

@@ -10,7 +10,10 @@ const AddStampPayload = stampPayload('AddStampPayload', 'The stamp after adding 
 builder.mutationField('addStamp', (t) =>
   t.field({
     type: AddStampPayload,
-    ...requires('stamps:write', "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full."),
+    ...requires(
+      'stamps:write',
+      "Adds one stamp (a visit, a purchase) with the stamp service's own +1. Refused when the card is already full.",
+    ),
     args: { input: t.arg({ type: AddStampInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) => addStamp(ctx.stamps, input, mutationOptions(ctx, input, info)),
   }),

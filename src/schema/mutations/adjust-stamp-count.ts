@@ -19,13 +19,20 @@ const AdjustStampCountInput = builder.inputType('AdjustStampCountInput', {
 });
 
 const AdjustStampCountPayload = stampPayload<AdjustPayload>('AdjustStampCountPayload', 'The count before and after the adjustment.');
-builder.objectField(AdjustStampCountPayload, 'previousStamps', (t) => t.int({ description: 'The count before the adjustment.', resolve: (p) => p.previousStamps }));
-builder.objectField(AdjustStampCountPayload, 'newStamps', (t) => t.int({ description: 'The count after the adjustment.', resolve: (p) => p.newStamps }));
+builder.objectField(AdjustStampCountPayload, 'previousStamps', (t) =>
+  t.int({ description: 'The count before the adjustment.', resolve: (p) => p.previousStamps }),
+);
+builder.objectField(AdjustStampCountPayload, 'newStamps', (t) =>
+  t.int({ description: 'The count after the adjustment.', resolve: (p) => p.newStamps }),
+);
 
 builder.mutationField('adjustStampCount', (t) =>
   t.field({
     type: AdjustStampCountPayload,
-    ...requires('stamps:write', 'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.'),
+    ...requires(
+      'stamps:write',
+      'Adds or takes off several stamps at once, on top of the current count. Concurrent adjustments of one stamp are applied one after another, so none is lost. CONFLICT when the result would leave 0..maxStamps.',
+    ),
     args: { input: t.arg({ type: AdjustStampCountInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) => adjustStampCount(ctx.stamps, input, { idempotencyKey: idempotencyKeyOf(ctx, input, info) }),
   }),

@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { createStamp } from '../../stamps/create.js';
-import { cardIdxSchema, domainSchema, endDateSchema, idempotencyKeyField, idempotencyKeySchema, LIMITS, memoSchema, optional, StampUserInput, userSchema, withDateOrder } from '../inputs.js';
+import {
+  cardIdxSchema,
+  domainSchema,
+  endDateSchema,
+  idempotencyKeyField,
+  idempotencyKeySchema,
+  LIMITS,
+  memoSchema,
+  optional,
+  StampUserInput,
+  userSchema,
+  withDateOrder,
+} from '../inputs.js';
 import { requires } from '../scopes.js';
 import { INPUT_DESCRIPTION, mutationOptions, stampPayload } from './payloads.js';
 

@@ -17,7 +17,10 @@ const DeleteStampPayload = builder.objectRef<StampPayload>('DeleteStampPayload')
 builder.mutationField('deleteStamp', (t) =>
   t.field({
     type: DeleteStampPayload,
-    ...requires('stamps:admin', 'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.'),
+    ...requires(
+      'stamps:admin',
+      'Deletes a stamp and its history at the stamp service, permanently. Prefer updateStamp(active: false) for stamps customers have seen.',
+    ),
     args: { input: t.arg({ type: DeleteStampInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) => deleteStamp(ctx.stamps, input, { idempotencyKey: idempotencyKeyOf(ctx, input, info) }),
   }),

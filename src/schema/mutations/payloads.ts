@@ -9,7 +9,8 @@ import { executedRootFields } from './root-fields.js';
 
 /** Whether the client's selection of this mutation field includes `field` (fragments count as yes). */
 export function selects(info: GraphQLResolveInfo, field: string): boolean {
-  const visit = (set: SelectionSetNode | undefined): boolean => !!set?.selections.some((s) => (s.kind === Kind.FIELD ? s.name.value === field : true));
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) => (s.kind === Kind.FIELD ? s.name.value === field : true));
   return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
 
@@ -23,13 +24,20 @@ export function idempotencyKeyOf(ctx: GatewayContext, input: { idempotencyKey?: 
   const header = idempotencyKeySchema.safeParse(ctx.idempotencyKeyHeader);
   if (!header.success) throw errors.badUserInput(header.error.issues.map((i) => ({ path: 'Idempotency-Key', message: i.message })));
   if (executedRootFields(info).size > 1) {
-    throw errors.badUserInput([{ path: 'Idempotency-Key', message: 'applies to one mutation per request; give each input its own idempotencyKey' }]);
+    throw errors.badUserInput([
+      { path: 'Idempotency-Key', message: 'applies to one mutation per request; give each input its own idempotencyKey' },
+    ]);
   }
   return ctx.idempotencyKeyHeader;
 }
 
 /** What the domain needs to know about a stamp-changing mutation from its GraphQL request. */
-export function mutationOptions(ctx: GatewayContext, input: { idempotencyKey?: string | null }, info: GraphQLResolveInfo, readBackField = 'stamp') {
+export function mutationOptions(
+  ctx: GatewayContext,
+  input: { idempotencyKey?: string | null },
+  info: GraphQLResolveInfo,
+  readBackField = 'stamp',
+) {
   return { idempotencyKey: idempotencyKeyOf(ctx, input, info), readBack: selects(info, readBackField) };
 }
 

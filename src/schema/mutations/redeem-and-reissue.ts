@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { readStampOrNull } from '../../stamps/read.js';
 import { type ReissuePayload, redeemAndReissue } from '../../stamps/redeem-and-reissue.js';
-import { endDateSchema, idempotencyKeyField, idempotencyKeySchema, onsitePasswordField, onsitePasswordSchema, optional, stampIdxSchema, withDateOrder } from '../inputs.js';
+import {
+  endDateSchema,
+  idempotencyKeyField,
+  idempotencyKeySchema,
+  onsitePasswordField,
+  onsitePasswordSchema,
+  optional,
+  stampIdxSchema,
+  withDateOrder,
+} from '../inputs.js';
 import { requires } from '../scopes.js';
 import { Stamp } from '../stamp.js';
 import { INPUT_DESCRIPTION, mutationOptions } from './payloads.js';
@@ -47,7 +56,10 @@ export const RedeemAndReissuePayload = builder.objectRef<ReissuePayload>('Redeem
 builder.mutationField('redeemAndReissue', (t) =>
   t.field({
     type: RedeemAndReissuePayload,
-    ...requires('stamps:redeem', "The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). Each step is recorded durably: a retry with the same idempotencyKey resumes where it stopped, never redeeming twice or issuing blindly; a step that ended ambiguously parks the operation for an operator (OPERATION_PARKED)."),
+    ...requires(
+      'stamps:redeem',
+      'The reward cycle in one step: redeems the full stamp, then issues a new one on the same card for the same customer (user fields carried over). Each step is recorded durably: a retry with the same idempotencyKey resumes where it stopped, never redeeming twice or issuing blindly; a step that ended ambiguously parks the operation for an operator (OPERATION_PARKED).',
+    ),
     args: { input: t.arg({ type: RedeemAndReissueInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) => redeemAndReissue(ctx.stamps, input, mutationOptions(ctx, input, info, 'newStamp')),
   }),

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { type RedeemPayload, redeemStamp } from '../../stamps/redeem.js';
-import { idempotencyKeyField, idempotencyKeySchema, onsitePasswordField, onsitePasswordSchema, optional, stampIdxSchema } from '../inputs.js';
+import {
+  idempotencyKeyField,
+  idempotencyKeySchema,
+  onsitePasswordField,
+  onsitePasswordSchema,
+  optional,
+  stampIdxSchema,
+} from '../inputs.js';
 import { requires } from '../scopes.js';
 import { Stamp } from '../stamp.js';
 import { idempotencyKeyOf, INPUT_DESCRIPTION } from './payloads.js';
@@ -13,7 +20,11 @@ const RedeemStampInput = builder.inputType('RedeemStampInput', {
     onsitePassword: onsitePasswordField(t),
     idempotencyKey: idempotencyKeyField(t),
   }),
-  validate: z.looseObject({ stampIdx: stampIdxSchema, onsitePassword: optional(onsitePasswordSchema), idempotencyKey: optional(idempotencyKeySchema) }),
+  validate: z.looseObject({
+    stampIdx: stampIdxSchema,
+    onsitePassword: optional(onsitePasswordSchema),
+    idempotencyKey: optional(idempotencyKeySchema),
+  }),
 });
 
 const RedeemStampPayload = builder.objectRef<RedeemPayload>('RedeemStampPayload').implement({
@@ -32,7 +43,10 @@ const RedeemStampPayload = builder.objectRef<RedeemPayload>('RedeemStampPayload'
 builder.mutationField('redeemStamp', (t) =>
   t.field({
     type: RedeemStampPayload,
-    ...requires('stamps:redeem', 'Marks the reward of a full stamp as used. Irreversible: nothing in the gateway can set it back. Checks, before sending, that the card is full and the on-site password (when the card needs one) is right.'),
+    ...requires(
+      'stamps:redeem',
+      'Marks the reward of a full stamp as used. Irreversible: nothing in the gateway can set it back. Checks, before sending, that the card is full and the on-site password (when the card needs one) is right.',
+    ),
     args: { input: t.arg({ type: RedeemStampInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) => redeemStamp(ctx.stamps, input, { idempotencyKey: idempotencyKeyOf(ctx, input, info) }),
   }),

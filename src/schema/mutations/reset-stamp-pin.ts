@@ -10,7 +10,10 @@ const ResetStampPinPayload = stampPayload('ResetStampPinPayload', 'The stamp who
 builder.mutationField('resetStampPin', (t) =>
   t.field({
     type: ResetStampPinPayload,
-    ...requires('stamps:admin', "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes."),
+    ...requires(
+      'stamps:admin',
+      "Clears the customer's PIN: they choose a new one on their next visit to the stamp page. Nothing else changes.",
+    ),
     args: { input: t.arg({ type: ResetStampPinInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) => resetStampPin(ctx.stamps, input, mutationOptions(ctx, input, info)),
   }),

@@ -15,14 +15,25 @@ const ResolveParkedReissueInput = builder.inputType('ResolveParkedReissueInput',
     idempotencyKey: idempotencyKeyField(t),
   }),
   validate: z
-    .looseObject({ operationId: z.string().regex(/^\d{1,18}$/, 'is not a redeem-and-reissue operation'), newStampIdx: optional(stampIdxSchema), issueNew: z.boolean().nullish(), idempotencyKey: optional(idempotencyKeySchema) })
-    .refine((v) => (v.newStampIdx ? 1 : 0) + (v.issueNew ? 1 : 0) === 1, { message: 'give exactly one of newStampIdx or issueNew: true', path: ['newStampIdx'] }),
+    .looseObject({
+      operationId: z.string().regex(/^\d{1,18}$/, 'is not a redeem-and-reissue operation'),
+      newStampIdx: optional(stampIdxSchema),
+      issueNew: z.boolean().nullish(),
+      idempotencyKey: optional(idempotencyKeySchema),
+    })
+    .refine((v) => (v.newStampIdx ? 1 : 0) + (v.issueNew ? 1 : 0) === 1, {
+      message: 'give exactly one of newStampIdx or issueNew: true',
+      path: ['newStampIdx'],
+    }),
 });
 
 builder.mutationField('resolveParkedReissue', (t) =>
   t.field({
     type: RedeemAndReissuePayload,
-    ...requires('stamps:admin', 'Finishes a parked redeem-and-reissue, either with the new stamp an operator found or by issuing it now. Recorded in the history.'),
+    ...requires(
+      'stamps:admin',
+      'Finishes a parked redeem-and-reissue, either with the new stamp an operator found or by issuing it now. Recorded in the history.',
+    ),
     args: { input: t.arg({ type: ResolveParkedReissueInput, required: true, description: INPUT_DESCRIPTION }) },
     resolve: (_, { input }, ctx, info) =>
       resolveParkedReissue(ctx.stamps, { ...input, operationId: String(input.operationId) }, mutationOptions(ctx, input, info, 'newStamp')),

@@ -49,7 +49,10 @@ const UpdateStampInput = builder.inputType('UpdateStampInput', {
       user: optional(userSchema),
       idempotencyKey: optional(idempotencyKeySchema),
     }),
-  ).refine((v) => CHANGEABLE.some((k) => v[k] !== undefined && v[k] !== null), { message: 'give at least one field to change', path: ['stampIdx'] }),
+  ).refine((v) => CHANGEABLE.some((k) => v[k] !== undefined && v[k] !== null), {
+    message: 'give at least one field to change',
+    path: ['stampIdx'],
+  }),
 });
 
 const UpdateStampPayload = stampPayload('UpdateStampPayload', 'The stamp changed.');
