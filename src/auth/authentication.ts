@@ -47,7 +47,7 @@ export interface AuthSettings {
   jwtAlgorithm?: 'RS256' | 'ES256';
   jwtIssuer?: string;
   jwtAudience?: string;
-  /** Longest a JWT may still be valid for (exp minus now, and exp minus iat). @default 86400 */
+  /** Longest a JWT may still be valid for, exp minus now and exp minus iat (JWT_MAX_LIFETIME_S); required with a JWT key. */
   jwtMaxLifetimeS?: number;
 }
 

@@ -70,7 +70,7 @@ const ROUTES: Record<string, { method: string; endpoint: Endpoint }> = {
   '/api/stamp/v1/delete': { method: 'DELETE', endpoint: 'delete' },
 };
 
-// Clients the real service treats as unidentified bots (stamp-api.md §2.1).
+// Clients the real service treats as unidentified bots (docs/stamp-api.md, "Calling it").
 const GENERIC_USER_AGENT =
   /^(curl|wget|python-requests|python-urllib|python|axios|node-fetch|node|undici|got|ky|okhttp|go-http-client|java|apache-httpclient|libwww-perl|postmanruntime|mozilla\/5\.0)(\/[\w.-]*)?$/i;
 

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { isCalendarDate, latestEndDate, seoulTimestamp, seoulToday } from '../dates.js';
 
 /**
- * The sandbox's emulator-only error catalogue (stamp-api.md §6 A14). The real API documents no codes:
+ * The sandbox's emulator-only error catalogue (docs/stamp-api.md, the last table). The real API documents no codes:
  * clients must branch on `code != 0` only, never on these numbers.
  */
 export const SandboxCode = {
@@ -172,7 +172,7 @@ export function hashPin(pin: string): string {
 }
 
 /**
- * The emulated stamp service: cards, stamps and every business rule of stamp-api.md §5/§6. Every method
+ * The emulated stamp service: cards, stamps and every business rule of docs/stamp-api.md. Every method
  * is synchronous, so a check and the change it guards can never interleave with another request.
  */
 export class SandboxState {

@@ -64,7 +64,7 @@ export interface DatabaseEvents {
   onHealth?: (healthy: boolean, reason?: string) => void;
 }
 
-/** Statements are bounded even when the caller gives no bound. */
+/** Statements are bounded even when the caller gives no bound (the sandbox's storage; the gateway passes DATABASE_TIMEOUT_MS). */
 const DEFAULT_TIMEOUT_MS = 5_000;
 // The advisory-lock namespace that marks a live gateway process ("OW").
 const OWNER_LOCK_NAMESPACE = 0x4f57;
@@ -155,7 +155,7 @@ function alive(pid: number): boolean {
  * Opens an embedded PGlite database: in memory without `dataDir`, otherwise persisted there (and held
  * by this process alone). A fresh directory takes a few seconds (initdb); reopening one is fast.
  */
-export async function openPglite(dataDir?: string, options: { variable?: string } = {}): Promise<Database> {
+export async function openPglite(dataDir?: string, options: { variable?: string; timeoutMs?: number } = {}): Promise<Database> {
   const unlock = dataDir ? lockDataDir(dataDir, options.variable ?? 'DATA_DIR') : () => undefined;
   let db: PGlite;
   try {
@@ -167,7 +167,8 @@ export async function openPglite(dataDir?: string, options: { variable?: string 
     throw new DataDirError(`${options.variable ?? 'DATA_DIR'}: cannot open the embedded database in ${dataDir} (${describe(error)})`);
   }
   // PGlite runs in this process: nothing can freeze it from outside, but a statement is still bounded.
-  const run = async <Row>(q: Pick<PGlite, 'query'>, text: string, values?: unknown[], timeoutMs = DEFAULT_TIMEOUT_MS) => {
+  const bound = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const run = async <Row>(q: Pick<PGlite, 'query'>, text: string, values?: unknown[], timeoutMs = bound) => {
     try {
       return (await withTimeout(q.query<Row>(text, params(values)), timeoutMs, 'the embedded database')).rows;
     } catch (error) {
@@ -180,7 +181,7 @@ export async function openPglite(dataDir?: string, options: { variable?: string 
     transaction: (fn, o) =>
       withTimeout(
         db.transaction((tx) => fn({ query: (text, values) => run(tx, text, values, o?.timeoutMs) })),
-        o?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        o?.timeoutMs ?? bound,
         'the embedded database',
       ).catch((error: unknown) => {
         throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });

@@ -212,7 +212,7 @@ export class GatewayStore {
           startupTimeoutMs: options.startupTimeoutMs,
           onHealth: options.onHealth,
         })
-      : await openPglite(options.dataDir ? join(options.dataDir, 'gateway') : undefined);
+      : await openPglite(options.dataDir ? join(options.dataDir, 'gateway') : undefined, { timeoutMs: options.timeoutMs });
     try {
       await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
       const store = new GatewayStore(db);

@@ -2,10 +2,10 @@ import type { Endpoint } from './endpoints.js';
 import { UpstreamHttpError, UpstreamNetworkError, UpstreamShedError, UpstreamTimeoutError } from './errors.js';
 
 export interface BreakerOptions {
-  /** Consecutive failures that open the breaker. @default 5 */
-  threshold?: number;
-  /** How long the breaker stays open before one probe. @default 5000 */
-  cooldownMs?: number;
+  /** Consecutive failures that open the breaker (BREAKER_THRESHOLD). */
+  threshold: number;
+  /** How long the breaker stays open before one probe (BREAKER_COOLDOWN_MS). */
+  cooldownMs: number;
   now?: () => number;
 }
 
@@ -24,9 +24,9 @@ export class CircuitBreaker {
   private readonly cooldownMs: number;
   private readonly now: () => number;
 
-  constructor(options: BreakerOptions = {}) {
-    this.threshold = options.threshold ?? 5;
-    this.cooldownMs = options.cooldownMs ?? 5_000;
+  constructor(options: BreakerOptions) {
+    this.threshold = options.threshold;
+    this.cooldownMs = options.cooldownMs;
     this.now = options.now ?? Date.now;
   }
 

@@ -12,7 +12,7 @@ import {
   UpstreamTimeoutError,
 } from './errors.js';
 import type { Quota } from './quota.js';
-import { RETRY_POLICY, withRetries } from './retry-policy.js';
+import { withRetries } from './retry-policy.js';
 
 export interface UpstreamClientOptions {
   /** Base URL of the stamp API, e.g. `https://vivoldi.com`. */
@@ -22,10 +22,10 @@ export interface UpstreamClientOptions {
   timeoutMs: number;
   /** The real service blocks generic User-Agents with HTTP 403. */
   userAgent: string;
-  /** Calls in flight at once; the rest wait their turn. @default 32 */
-  maxInFlight?: number;
-  /** Retries of calls that are safe to repeat. @default RETRY_POLICY.limit */
-  retryLimit?: number;
+  /** Calls in flight at once; the rest wait their turn (UPSTREAM_MAX_IN_FLIGHT). */
+  maxInFlight: number;
+  /** Retries of calls that are safe to repeat (UPSTREAM_RETRIES). */
+  retryLimit: number;
   /** The plan's quota, shaped; none when omitted. */
   quota?: Quota;
   /** The circuit breaker; none when omitted. */
@@ -188,10 +188,10 @@ async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Re
  * the hot path) go straight to the same undici Pool with the same headers.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const limit = new InFlightLimit(options.maxInFlight ?? 32);
+  const limit = new InFlightLimit(options.maxInFlight);
   const { quota, breaker } = options;
-  const retryLimit = options.retryLimit ?? RETRY_POLICY.limit;
-  const pool = new Pool(new URL(options.baseUrl).origin, { connections: options.maxInFlight ?? 32, keepAliveTimeout: 30_000 });
+  const retryLimit = options.retryLimit;
+  const pool = new Pool(new URL(options.baseUrl).origin, { connections: options.maxInFlight, keepAliveTimeout: 30_000 });
   const basePath = new URL(options.baseUrl).pathname.replace(/\/?$/, '/');
   const headers = {
     authorization: `APIKey ${options.apiKey}`,

@@ -151,7 +151,7 @@ export function stampFieldsToUpstream(fields: UpdateFields): Record<string, unkn
 }
 
 /**
- * create's `result` is documented as a string example but is the new integer stampIdx (stamp-api.md §4).
+ * create's `result` is documented as a string example but is the new integer stampIdx (docs/stamp-api.md, "What create returns").
  * Accepts a positive integer or a string of digits; anything else returns undefined, never a guess.
  */
 export function stampIdxFromCreateResult(result: unknown): number | undefined {

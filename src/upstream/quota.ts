@@ -6,14 +6,16 @@ export interface QuotaOptions {
   perMinute: number;
   /** The plan's calls per hour (Personal: 1800). */
   perHour: number;
-  /** Longest a call waits for a slot before failing fast. @default 2000 */
-  maxQueueWaitMs?: number;
-  /** Retries allowed, as a share of calls in the last 10 s (at least 10). @default 0.2 */
-  retryBudgetRatio?: number;
-  /** The share of the minute's calls one caller may spend, unless the caller has its own. @default 1 */
-  callerShare?: number;
+  /** Longest a call waits for a slot before failing fast (STAMP_API_MAX_QUEUE_WAIT_MS). */
+  maxQueueWaitMs: number;
+  /** The share of the minute's calls one caller may spend, unless the caller has its own (STAMP_API_CALLER_SHARE). */
+  callerShare: number;
   now?: () => number;
 }
+
+/** Retries allowed: a share of the calls of the last 10 s, and at least this many. */
+const RETRY_BUDGET_RATIO = 0.2;
+const RETRY_BUDGET_MIN = 10;
 
 /**
  * The times of the calls in a sliding window, oldest first, in a growable ring buffer: adding a call
@@ -109,7 +111,7 @@ export class Quota {
    * at once when the caller has spent its share of the minute ('share': the caller's own limit).
    */
   async acquire(endpoint: Endpoint, deadline: number, caller?: { id: string; share?: number }): Promise<void> {
-    const share = caller ? (caller.share ?? this.options.callerShare ?? 1) : 1;
+    const share = caller ? (caller.share ?? this.options.callerShare) : 1;
     // A caller with the whole quota is limited by the quota itself.
     const mine = caller && share < 1 ? this.callerWindow(caller.id) : undefined;
     if (mine) {
@@ -123,7 +125,7 @@ export class Quota {
       if (now >= deadline) throw new UpstreamShedError(endpoint, 'deadline', 1);
       const wait = this.waitMs(now);
       if (wait === 0) break;
-      if (wait > Math.min(this.options.maxQueueWaitMs ?? 2000, deadline - now)) {
+      if (wait > Math.min(this.options.maxQueueWaitMs, deadline - now)) {
         throw new UpstreamShedError(endpoint, 'quota', Math.max(1, Math.ceil(wait / 1000)));
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -156,7 +158,7 @@ export class Quota {
   allowRetry(): boolean {
     const now = this.now();
     this.prune(now);
-    const budget = Math.max(10, this.recentCalls.length * (this.options.retryBudgetRatio ?? 0.2));
+    const budget = Math.max(RETRY_BUDGET_MIN, this.recentCalls.length * RETRY_BUDGET_RATIO);
     // The shared pause is not asked: a retry after a 429 has waited out the Retry-After itself.
     if (this.recentRetries.length >= budget || this.windowsFull()) return false;
     this.recentRetries.add(now);

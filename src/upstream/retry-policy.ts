@@ -7,8 +7,6 @@ import { type UpstreamError, UpstreamHttpError, UpstreamNetworkError } from './e
  * may still be running there), never past the caller's deadline, and within the retry budget.
  */
 export const RETRY_POLICY = {
-  /** Retries after the first attempt, unless the client is given another limit. */
-  limit: 2,
   statuses: new Set([408, 429, 500, 502, 503, 504]),
   /** Statuses whose Retry-After is obeyed instead of the backoff (as ky's afterStatusCodes). */
   retryAfterStatuses: new Set([413, 429, 503]),
@@ -21,7 +19,7 @@ export function backoffMs(retry: number): number {
 }
 
 /** How long to wait before retry number `retry` (1-based) after `error`; undefined: do not retry. */
-export function retryDelayMs(error: UpstreamError, retry: number, limit: number = RETRY_POLICY.limit): number | undefined {
+export function retryDelayMs(error: UpstreamError, retry: number, limit: number): number | undefined {
   if (retry > limit) return undefined;
   if (error instanceof UpstreamHttpError) {
     if (!RETRY_POLICY.statuses.has(error.status)) return undefined;
@@ -36,8 +34,8 @@ export function retryDelayMs(error: UpstreamError, retry: number, limit: number 
 export interface RetryOptions {
   /** Whether the call may be sent again at all. */
   retrySafe: boolean;
-  /** Retries after the first attempt. @default RETRY_POLICY.limit */
-  limit?: number;
+  /** Retries after the first attempt (UPSTREAM_RETRIES). */
+  limit: number;
   /** Epoch ms by which the caller needs an answer. */
   until: number;
   /** Asked before each retry: the retry budget and a quota slot. */

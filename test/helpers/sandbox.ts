@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config.js';
 import { addDays, seoulToday } from '../../src/dates.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 
@@ -82,4 +83,17 @@ export function seedStamp(sandbox: Sandbox, options: SeedOptions = {}): number {
 /** A card of one's own, with room for `maxStamps`. */
 export function seedCard(sandbox: Sandbox, maxStamps: number, name = 'Test card'): number {
   return sandbox.state.addCard({ cardNm: name, maxStamps }).result as number;
+}
+
+/** The stamp API client's options for a sandbox, the rest from the configuration's defaults. */
+export function clientOptions(sandbox: Sandbox) {
+  const { upstream } = loadConfig({});
+  return {
+    baseUrl: sandbox.url,
+    apiKey: sandbox.apiKey,
+    timeoutMs: 2_000,
+    userAgent: TEST_USER_AGENT,
+    maxInFlight: upstream.maxInFlight,
+    retryLimit: upstream.retries,
+  };
 }

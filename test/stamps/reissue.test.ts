@@ -10,7 +10,7 @@ import { StampApi } from '../../src/upstream/stamp-api.js';
 import { graphql } from '../gql/index.js';
 import { expectNoErrors, onlyError, type TestGateway, useGatewayOn } from '../helpers/gateway.js';
 import { startProcess } from '../helpers/process.js';
-import { startSandbox, TEST_USER_AGENT, seedStamp } from '../helpers/sandbox.js';
+import { startSandbox, seedStamp, clientOptions } from '../helpers/sandbox.js';
 import { ENGINES } from '../helpers/store.js';
 
 const Reissue = graphql(`
@@ -112,9 +112,7 @@ describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ o
 
   it('finishes, at start-up, an operation that had redeemed and not yet started issuing', async () => {
     const old = fullStamp(gw.sandbox, 'recover-1');
-    const stamp = await new StampApi(
-      createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT }),
-    ).validate(old);
+    const stamp = await new StampApi(createUpstreamClient(clientOptions(gw.sandbox))).validate(old);
     gw.sandbox.state.redeem({ stampIdx: old });
     // What a gateway that stopped right after the redeem left behind: leased to a process now gone.
     const op = await gw.store.createReissue({ caller: 'local-admin', idempotencyKey: `recover-${old}`, oldStampIdx: old, leaseMs: 0 });
@@ -127,9 +125,7 @@ describe.each(ENGINES)('redeem-and-reissue that always finishes, on $name', ({ o
       `UPDATE reissue_operations SET owner = 'a-stopped-gateway', lease_until = now() - interval '1 second' WHERE id = $1`,
       [op.id],
     );
-    const api = new StampApi(
-      createUpstreamClient({ baseUrl: gw.sandbox.url, apiKey: gw.sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT }),
-    );
+    const api = new StampApi(createUpstreamClient(clientOptions(gw.sandbox)));
     expect(await recoverReissues(gw.store, api, 5000)).toMatchObject({ finished: 1 });
     expect((await gw.store.getReissue(op.id))?.step).toBe('finished');
     expect(gw.sandbox.requests.count('redeem')).toBe(0);

@@ -5,7 +5,7 @@ import type { Endpoint } from '../../src/upstream/endpoints.js';
 import { CircuitBreaker } from '../../src/upstream/breaker.js';
 import { Quota } from '../../src/upstream/quota.js';
 import { StampApi } from '../../src/upstream/stamp-api.js';
-import { startSandbox, TEST_USER_AGENT } from '../helpers/sandbox.js';
+import { startSandbox, TEST_USER_AGENT, clientOptions } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ afterAll(() => sandbox.close());
 describe('the upstream client', () => {
   it('sends the key, User-Agent and language on every call, reads and changes alike, with or without a request id', async () => {
     // Reads go straight to the connection pool, changes through ky: both must send the same headers.
-    const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT });
+    const client = createUpstreamClient(clientOptions(sandbox));
     await new StampApi(client).validate(1000);
     await new StampApi(client, 'req-42').validate(1000);
     await new StampApi(client).update(1000, { memo: 'plain' });
@@ -44,7 +44,7 @@ describe('the upstream client', () => {
 
   it('reports each call: endpoint, status, envelope code, attempts', async () => {
     const records: UpstreamCallRecord[] = [];
-    const client = createUpstreamClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, timeoutMs: 2000, userAgent: TEST_USER_AGENT });
+    const client = createUpstreamClient(clientOptions(sandbox));
     sandbox.faults.add({ endpoint: 'validate', action: { type: 'status', status: 503 } });
     await client.call('validate', { searchParams: { stampIdx: 1000 }, onDone: (r) => records.push(r) });
     await client.call('add', { json: { stampIdx: 424242 }, onDone: (r) => records.push(r) }).catch(() => undefined);
@@ -60,16 +60,9 @@ describe('the upstream client', () => {
       sandbox.faults.clear();
       // An outage: every call answers 503 (Retry-After: 0, so the test does not wait out backoffs).
       sandbox.faults.add({ endpoint, action: { type: 'status', status: 503, retryAfter: 0 }, times: 'always' });
-      const quota = new Quota({ perMinute: 10_000, perHour: 100_000 });
-      const breaker = new CircuitBreaker({ threshold: 1_000 });
-      const client = createUpstreamClient({
-        baseUrl: sandbox.url,
-        apiKey: sandbox.apiKey,
-        timeoutMs: 2000,
-        userAgent: TEST_USER_AGENT,
-        quota,
-        breaker,
-      });
+      const quota = new Quota({ perMinute: 10_000, perHour: 100_000, maxQueueWaitMs: 2_000, callerShare: 1 });
+      const breaker = new CircuitBreaker({ threshold: 1_000, cooldownMs: 5_000 });
+      const client = createUpstreamClient({ ...clientOptions(sandbox), quota, breaker });
       const attempts: number[] = [];
       for (let i = 0; i < 8; i++) {
         const options = endpoint === 'validate' ? { searchParams: { stampIdx: 1000 } } : { json: { stampIdx: 1000, memo: 'x' } };

@@ -5,7 +5,7 @@ import { Quota } from '../../src/upstream/quota.js';
 describe('the quota windows', () => {
   it('admits exactly the plan per minute and per hour, across many calls and the window sliding', async () => {
     let now = 1_000_000;
-    const quota = new Quota({ perMinute: 100, perHour: 150, maxQueueWaitMs: 0, now: () => now });
+    const quota = new Quota({ perMinute: 100, perHour: 150, maxQueueWaitMs: 0, callerShare: 1, now: () => now });
     const send = () => quota.acquire('validate', now + 10_000);
     const refusal = async () => {
       const error = await send().then(
