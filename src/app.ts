@@ -1,18 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Authenticator } from './auth/authentication.js';
-import { SlidingWindowLimiter } from './auth/mutation-limits.js';
+import { Authenticator, type Caller, SCOPES } from './auth/authentication.js';
+import { FleetMutationLimiter, SlidingWindowLimiter } from './auth/mutation-limits.js';
 import type { Config } from './config.js';
 import type { GatewayParts } from './gateway.js';
 import { yogaLogger } from './logger.js';
 import { GatewayMetrics } from './plugins/use-metrics.js';
+import { WEBHOOK_PATH } from './plugins/use-webhooks.js';
 import { operatorEndpoints, READY_CHECK_MS } from './plugins/use-operator-endpoints.js';
 import { createSandbox, DEFAULT_SANDBOX_API_KEY, type Sandbox } from './sandbox/server.js';
 import { StampLocks } from './stamps/locks.js';
 import { Outbox } from './stamps/outbox.js';
 import { recoverAttempts } from './stamps/recovery.js';
 import { recoverReissues } from './stamps/redeem-and-reissue.js';
+import { ChangeFeed } from './stamps/changes.js';
+import { readStampOrNull } from './stamps/read.js';
+import { type StampDeps, StampSession } from './stamps/session.js';
 import { StampCache } from './stamps/stamp-cache.js';
+import { WebhookInbox } from './stamps/webhooks.js';
+import { FleetLimits } from './store/fleet-limits.js';
 import { DataDirError, StateError } from './store/database.js';
 import { GatewayStore } from './store/store.js';
 import { CircuitBreaker } from './upstream/breaker.js';
@@ -20,7 +27,13 @@ import { createUpstreamClient } from './upstream/client.js';
 import { Quota } from './upstream/quota.js';
 import { StampApi } from './upstream/stamp-api.js';
 
-export type PartsConfig = Pick<Config, 'upstream' | 'security' | 'limits' | 'resilience' | 'production' | 'database'>;
+export type PartsConfig = Pick<
+  Config,
+  'upstream' | 'security' | 'limits' | 'resilience' | 'production' | 'database' | 'webhooks' | 'subscriptions'
+>;
+
+/** Who reads a stamp after a change, for the subscribers of every caller (each sees it through its own rules). */
+const CHANGE_READER: Caller = { id: 'gateway:changes', kind: 'local-admin', scopes: new Set(SCOPES), customerUserId: null, quotaShare: 1 };
 
 /** A start-up problem to report in one line (naming the variable to change) before exiting 1. */
 export class StartupError extends Error {
@@ -30,22 +43,35 @@ export class StartupError extends Error {
 /** How often attempts left by other (dead) instances are looked for. */
 const ATTEMPT_SWEEP_MS = 5_000;
 
-/** Builds the gateway's parts once: one quota, breaker, cache, metrics and stamp API client for every request. */
-export function buildParts(
+/**
+ * Builds the gateway's parts once: one quota, breaker, cache, metrics and stamp API client for every
+ * request; on PostgreSQL the quota and the mutation limits are the fleet's, and every instance hears
+ * every change (cache invalidation, subscriptions, pauses asked by the stamp API).
+ */
+export async function buildParts(
   config: PartsConfig,
   deps: { store: GatewayStore; auth: Authenticator; logger?: Logger; readyChecks?: Record<string, () => Promise<void>> },
-): GatewayParts {
+): Promise<GatewayParts> {
   const { upstream, resilience, security, limits } = config;
+  const { store, logger } = deps;
+  // The budgets counted for the whole fleet; an embedded store has one process, which counts alone.
+  const fleet = store.engine === 'postgres' ? new FleetLimits(store.db, Math.min(config.database.timeoutMs, 1_000)) : undefined;
   const quota = new Quota({
     perMinute: resilience.ratePerMinute,
     perHour: resilience.ratePerHour,
     maxQueueWaitMs: resilience.maxQueueWaitMs,
     callerShare: resilience.callerShare,
+    fleet,
+    localAllowance: resilience.localAllowance,
+    // A 429 here pauses every instance.
+    onPause: (until) =>
+      void store
+        .notify({ kind: 'pause', until })
+        .catch((error: Error) => logger?.warn({ error: error.message }, 'could not tell the other instances to pause')),
   });
   const breaker = new CircuitBreaker({ threshold: resilience.breakerThreshold, cooldownMs: resilience.breakerCooldownMs });
   const cache = new StampCache({ ttlMs: resilience.cacheTtlMs, unavailableTtlMs: resilience.unavailableCacheTtlMs });
-  const metrics = new GatewayMetrics(quota, breaker, cache);
-  const { logger } = deps;
+  const metrics = new GatewayMetrics(quota, breaker, cache, () => changes.size);
   const client = createUpstreamClient({
     baseUrl: upstream.url,
     apiKey: upstream.apiKey,
@@ -60,37 +86,77 @@ export function buildParts(
       logger?.info(record, 'stamp api call');
     },
   });
+  let readCount = 0;
+  const changes = new ChangeFeed(
+    cache,
+    (stampIdx) => readStampOrNull(new StampSession(stamps, CHANGE_READER, `change-${++readCount}`), stampIdx),
+    (until) => quota.pause(until),
+    logger,
+  );
+  const stamps: StampDeps = {
+    client,
+    store,
+    cache,
+    locks: new StampLocks(store),
+    limiter: fleet ? new FleetMutationLimiter((key, limit, windowMs) => fleet.take(key, limit, windowMs)) : new SlidingWindowLimiter(),
+    limits,
+    deadlineMs: resilience.deadlineMs,
+    // A key is held no longer than its request may run.
+    leaseMs: resilience.deadlineMs + 5_000,
+    stateTimeoutMs: config.database.timeoutMs,
+    outbox: new Outbox(logger, 10_000, config.database.timeoutMs),
+    sharedStates: store.engine === 'postgres' && resilience.cacheTtlMs > 0,
+    changes,
+    subscriptionLimits: config.subscriptions,
+    log: logger,
+  };
+  const { secret } = config.webhooks;
+  const webhooks = secret
+    ? new WebhookInbox(
+        store,
+        {
+          secret,
+          signedPayload: config.webhooks.signedPayload,
+          toleranceS: config.webhooks.toleranceS,
+          timeoutMs: Math.min(config.database.timeoutMs, 2_000),
+        },
+        logger,
+      )
+    : undefined;
+  if (!webhooks)
+    logger?.info('no STAMP_WEBHOOK_SECRET: POST /webhooks/vivoldi is not served (404), and stamp reads are cached for the short TTL');
+  await changes.start(store);
+  webhooks?.start();
   return {
     security,
     auth: deps.auth,
     metrics,
     logger,
     yogaLogger: logger && yogaLogger(logger, config.production),
-    stamps: {
-      client,
-      store: deps.store,
-      cache,
-      locks: new StampLocks(deps.store),
-      limiter: new SlidingWindowLimiter(),
-      limits,
-      deadlineMs: resilience.deadlineMs,
-      // A key is held no longer than its request may run.
-      leaseMs: resilience.deadlineMs + 5_000,
-      stateTimeoutMs: config.database.timeoutMs,
-      outbox: new Outbox(logger, 10_000, config.database.timeoutMs),
-      log: logger,
-    },
+    stamps,
+    webhooks,
     operator: operatorEndpoints({
       metrics,
       token: security.metricsToken,
       readyChecks: {
-        database: () => deps.store.ping({ timeoutMs: READY_CHECK_MS }),
+        database: () => store.ping({ timeoutMs: READY_CHECK_MS }),
         upstream: async () => {
           if (breaker.state === 'open') throw new Error('the circuit breaker on the stamp API is open');
         },
+        ...(fleet
+          ? {
+              quota: async () => {
+                if (quota.fleetTrouble) throw new Error(quota.fleetTrouble);
+              },
+            }
+          : {}),
         ...deps.readyChecks,
       },
     }),
+    async close() {
+      changes.close();
+      await webhooks?.stop();
+    },
   };
 }
 
@@ -117,6 +183,8 @@ async function startEmbeddedSandbox(config: Config, log: Logger): Promise<Sandbo
 export interface App {
   parts: GatewayParts;
   sandbox: Sandbox | undefined;
+  /** The gateway listens at `url`: the embedded sandbox sends its webhooks there. */
+  listening(url: string): void;
   close(): Promise<void>;
 }
 
@@ -170,9 +238,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`,
   );
 
+  // The embedded sandbox plays the stamp service's webhooks, signed with a secret made up for this run
+  // (or STAMP_WEBHOOK_SECRET), so the whole loop runs locally.
+  const webhooks = sandbox ? { ...config.webhooks, secret: config.webhooks.secret ?? randomBytes(32).toString('hex') } : config.webhooks;
   const embedded = sandbox;
-  const parts = buildParts(
-    { ...config, upstream },
+  const parts = await buildParts(
+    { ...config, upstream, webhooks },
     {
       store,
       auth,
@@ -214,9 +285,15 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   return {
     parts,
     sandbox,
+    listening(url) {
+      if (!embedded || !webhooks.secret) return;
+      embedded.webhooks.setTarget({ url: `${url}${WEBHOOK_PATH}`, secret: webhooks.secret, signedPayload: webhooks.signedPayload });
+      log.info(`the embedded sandbox sends its webhooks to ${url}${WEBHOOK_PATH}`);
+    },
     async close() {
       clearInterval(sweep);
       clearInterval(attemptSweep);
+      await parts.close();
       const left = await parts.stamps.outbox.flush(2_000);
       if (left) log.error({ left }, 'outbox entries not written before shutdown: start-up recovery will record them from their attempts');
       await Promise.all([store.close(), sandbox?.close(), parts.stamps.client.close()]);

@@ -32,6 +32,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A subscription is authorized when it starts, not per event.
+    authorizeOnSubscribe: true,
     authScopes: ({ caller }) => ({
       'stamps:read': caller.scopes.has('stamps:read'),
       'stamps:write': caller.scopes.has('stamps:write'),

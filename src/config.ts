@@ -59,7 +59,14 @@ const EnvSchema = z.object({
   MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(300),
   STAMP_MUTATIONS_PER_MINUTE: int(1, 1_000_000).default(20),
 
-  STAMP_READ_CACHE_TTL_MS: int(0, 3_600_000).default(3_000),
+  STAMP_READ_CACHE_TTL_MS: int(0, 3_600_000).optional(),
+  STAMP_API_LOCAL_ALLOWANCE: int(0, 1_000_000).default(10),
+
+  STAMP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  STAMP_WEBHOOK_SIGNED_PAYLOAD: z.enum(['timestamp.body', 'body']).default('timestamp.body'),
+  STAMP_WEBHOOK_TOLERANCE_S: int(1, 3_600).default(60),
+  SUBSCRIPTIONS_PER_CALLER: int(1, 10_000).default(20),
+  SUBSCRIPTIONS_PER_INSTANCE: int(1, 1_000_000).default(10_000),
   STAMP_UNAVAILABLE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   STAMP_API_CALLER_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
   STAMP_API_RATE_PER_MINUTE: int(1, 1_000_000).default(180),
@@ -98,7 +105,10 @@ export interface MutationLimits {
 }
 
 export interface ResilienceOptions {
-  /** Stamp reads are cached this long; 0 turns the cache (and shared in-flight reads) off. */
+  /**
+   * Stamp reads are cached this long; 0 turns the cache (and shared in-flight reads) off. Default 5
+   * minutes when changes are announced (webhooks on), else 3 s.
+   */
   cacheTtlMs: number;
   /** A stamp the stamp API refused (unknown, expired, inactive, redeemed) is remembered this long; 0: never. */
   unavailableCacheTtlMs: number;
@@ -114,6 +124,18 @@ export interface ResilienceOptions {
   breakerCooldownMs: number;
   /** How long one GraphQL request may take in all; upstream calls get what is left. */
   deadlineMs: number;
+  /** Calls a minute one instance may still make while the fleet's shared quota cannot be reached. */
+  localAllowance: number;
+}
+
+/** The stamp service's signed webhooks (POST /webhooks/vivoldi). */
+export interface WebhookOptions {
+  /** The route is served only with a secret (in sandbox mode one is made up for the embedded sandbox). */
+  secret: string | undefined;
+  /** What `v1` signs: `<t>.<raw body>` or the raw body alone. */
+  signedPayload: 'timestamp.body' | 'body';
+  /** How far `t` may be from now. */
+  toleranceS: number;
 }
 
 export interface UpstreamOptions {
@@ -148,6 +170,9 @@ export interface Config {
   security: SecurityOptions;
   limits: MutationLimits;
   resilience: ResilienceOptions;
+  webhooks: WebhookOptions;
+  /** Open subscriptions, per caller (in each instance) and per instance. */
+  subscriptions: { perCaller: number; perInstance: number };
 }
 
 /** Thrown for a bad environment; its message names every offending variable and its rule, never a value. */
@@ -189,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const production = e.NODE_ENV === 'production';
+  // In sandbox mode the embedded sandbox sends its webhooks to this gateway, so changes are announced.
+  const webhooksOn = Boolean(e.STAMP_WEBHOOK_SECRET) || mode === 'sandbox';
   return {
     port: e.PORT,
     // The sandbox has no callers configured yet, so by default it listens on this machine only.
@@ -242,7 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     limits: { perCaller: e.MUTATIONS_PER_MINUTE, perCallerAndStamp: e.STAMP_MUTATIONS_PER_MINUTE },
     resilience: {
-      cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS,
+      cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS ?? (webhooksOn ? 300_000 : 3_000),
       unavailableCacheTtlMs: e.STAMP_UNAVAILABLE_CACHE_TTL_MS,
       callerShare: e.STAMP_API_CALLER_SHARE,
       ratePerMinute: e.STAMP_API_RATE_PER_MINUTE,
@@ -251,6 +278,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       breakerThreshold: e.BREAKER_THRESHOLD,
       breakerCooldownMs: e.BREAKER_COOLDOWN_MS,
       deadlineMs: e.REQUEST_DEADLINE_MS,
+      localAllowance: e.STAMP_API_LOCAL_ALLOWANCE,
     },
+    webhooks: {
+      secret: e.STAMP_WEBHOOK_SECRET,
+      signedPayload: e.STAMP_WEBHOOK_SIGNED_PAYLOAD,
+      toleranceS: e.STAMP_WEBHOOK_TOLERANCE_S,
+    },
+    subscriptions: { perCaller: e.SUBSCRIPTIONS_PER_CALLER, perInstance: e.SUBSCRIPTIONS_PER_INSTANCE },
   };
 }

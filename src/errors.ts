@@ -29,6 +29,8 @@ export const ERROR_TABLE = {
   UNAUTHENTICATED: 'no token where one is needed, or an invalid, expired or forged one (HTTP 401)',
   FORBIDDEN: 'the token lacks the scope the field needs',
   RATE_LIMITED: "the caller is over a mutation limit or its share of the stamp API's quota",
+  TOO_MANY_SUBSCRIPTIONS:
+    'the caller, or this instance, has as many open subscriptions as allowed: close one (or use stampsChanged for several stamps)',
   BAD_REQUEST: 'the HTTP request itself is wrong: body too large (413) or of unknown length (411), not JSON, a mutation over GET (405)',
   CSRF_HEADER_REQUIRED:
     'a request a browser could send cross-site without CORS: send `x-graphql-yoga-csrf: 1` or a JSON content type (HTTP 403)',
@@ -115,6 +117,9 @@ export const errors = {
   },
   rateLimited(message: string, retryAfter: number): GatewayError {
     return new GatewayError('RATE_LIMITED', message, { ...NOT_APPLIED, retryAfter });
+  },
+  tooManySubscriptions(message: string): GatewayError {
+    return new GatewayError('TOO_MANY_SUBSCRIPTIONS', message);
   },
   badRequest(message: string, status: number): GatewayError {
     return new GatewayError('BAD_REQUEST', message, { http: { status } }, status);

@@ -4,7 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { type GraphQLError, Kind, parse, type ValidationContext } from 'graphql';
-import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authentication.js';
 import type { GatewayContext } from './builder.js';
 import type { SecurityOptions } from './config.js';
@@ -14,6 +14,7 @@ import { useErrorCodes } from './plugins/use-error-codes.js';
 import { type GatewayMetrics, OperationNames, useMetrics } from './plugins/use-metrics.js';
 import { useOperationLog } from './plugins/use-operation-log.js';
 import { type OperatorEndpoints, useOperatorEndpoints } from './plugins/use-operator-endpoints.js';
+import { useWebhooks, type WebhookReceiver } from './plugins/use-webhooks.js';
 import { OperationRecords } from './plugins/use-operation-records.js';
 import { RequestIds, useRequestId } from './plugins/use-request-id.js';
 import { schema } from './schema/index.js';
@@ -33,6 +34,10 @@ export interface GatewayParts {
   logger?: Logger;
   /** yoga's own log (request errors); silent when omitted. */
   yogaLogger?: YogaLogger;
+  /** The stamp service's webhooks; none without STAMP_WEBHOOK_SECRET. */
+  webhooks?: WebhookReceiver;
+  /** Ends the subscriptions and the background work of these parts. */
+  close(): Promise<void>;
 }
 
 export const EXAMPLE_OPERATION = `# Sandbox demo data: Alice has 3 of 10 coffees.
@@ -75,6 +80,27 @@ function persistedOperationNames(documents: Record<string, string> | undefined):
   return names;
 }
 
+const isEventStreamGet = (request: Request) =>
+  request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/event-stream');
+
+function useUnlessEventStream(plugin: Plugin): Plugin {
+  return {
+    onRequestParse(payload) {
+      if (isEventStreamGet(payload.request)) return;
+      return plugin.onRequestParse?.(payload);
+    },
+  };
+}
+
+/** Event streams pass proxies unbuffered (nginx: X-Accel-Buffering), and are never compressed (yoga sets Content-Encoding: none). */
+function useStreamHeaders(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) response.headers.set('x-accel-buffering', 'no');
+    },
+  };
+}
+
 /** The GraphQL gateway as a fetch-style handler (no port): yoga over the Pothos schema, assembled from its parts. */
 export function createGateway(parts: GatewayParts): YogaServerInstance<Record<string, never>, GatewayContext> {
   const { security, auth, metrics, logger } = parts;
@@ -102,11 +128,15 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
       // Before the metrics and the log, so that they see the codes the client receives.
       useErrorCodes((error) => parts.yogaLogger?.error(error)),
       useOperatorEndpoints(parts.operator, { servedHere: security.metricsPort === undefined }),
+      // Before the GraphQL body limit: deliveries have their own.
+      useWebhooks(parts.webhooks, (status) => metrics.webhooks.inc({ status: String(status) })),
       useMetrics(metrics, new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames), records),
       ...(logger ? [useOperationLog(logger, records, (request) => requestIds.of(request))] : []),
       useBodyLimit(security.maxBodyBytes),
       // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] }),
+      // A GET for an event stream is exempt: EventSource cannot send headers, and GET never mutates.
+      useUnlessEventStream(useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-apollo-operation-name'] })),
+      useStreamHeaders(),
       ...(persisted
         ? [usePersistedOperations({ getPersistedOperation: (key: string) => persisted.get(key) ?? null, allowArbitraryOperations: false })]
         : []),

@@ -6,6 +6,7 @@ import { AuthConfigError } from './auth/authentication.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger, describeError } from './logger.js';
+import { attachWebSockets } from './websockets.js';
 
 /** A start-up problem: one log line that says what to change, and exit 1. */
 function fatal(log: Logger, message: string, detail: Record<string, unknown> = {}): never {
@@ -33,7 +34,8 @@ try {
   if (error instanceof StartupError) fatal(fatalLog, error.message);
   fatal(fatalLog, 'the gateway could not start', describeError(error, config.production));
 }
-const server = createServer(createGateway(app.parts));
+const yoga = createGateway(app.parts);
+const server = createServer(yoga);
 try {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -48,8 +50,11 @@ try {
     fatal(fatalLog, `PORT: this process may not listen on ${config.host}:${config.port}; set PORT to a port above 1023`);
   fatal(fatalLog, `HOST, PORT: cannot listen on ${config.host}:${config.port} (${code ?? (error as Error).message})`);
 }
+// Subscriptions over WebSocket (graphql-ws) on the same port and path, once it listens; SSE needs nothing more.
+const sockets = attachWebSockets(server, yoga, app.parts);
 const { port } = server.address() as AddressInfo;
 const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+app.listening(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
 
 // /metrics and /ready on a port of their own, when asked: the GraphQL port then answers them 404.
 let operatorServer: Server | undefined;
@@ -88,6 +93,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }, config.shutdownTimeoutMs);
     force.unref();
     operatorServer?.close();
+    void sockets.close();
     server.close(() => {
       void app.close().then(() => {
         log.info('stopped');

@@ -16,6 +16,8 @@ export interface Caller {
   customerUserId: string | null;
   /** The share of the stamp API's minute quota this caller may spend, when not the default. */
   quotaShare?: number;
+  /** When the credential stops being valid (epoch ms): a token's `exp`. Streams end then. */
+  expiresAt?: number;
 }
 
 export const ANONYMOUS: Caller = { id: 'anonymous', kind: 'anonymous', scopes: new Set(), customerUserId: null };
@@ -177,6 +179,6 @@ export class Authenticator {
     const names = scope !== undefined ? scope.split(' ') : Array.isArray(scp) ? scp : (scp?.split(' ') ?? []);
     const scopes = new Set(names.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
     const customer = !STAFF_SCOPES.some((s) => scopes.has(s));
-    return { id: `jwt:${sub}`, kind: 'jwt', scopes, customerUserId: customer ? sub : null };
+    return { id: `jwt:${sub}`, kind: 'jwt', scopes, customerUserId: customer ? sub : null, expiresAt: exp * 1000 };
   }
 }

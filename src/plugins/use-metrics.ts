@@ -66,8 +66,24 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(quota: Quota, breaker: CircuitBreaker, cache: StampCache) {
+  /** Webhook deliveries answered, by HTTP status. */
+  readonly webhooks = new Counter({
+    name: 'stamp_webhooks_total',
+    help: "The stamp service's webhook deliveries, by the status answered (200 accepted or replayed, 401 refused, 413, 503 not recorded)",
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+
+  constructor(quota: Quota, breaker: CircuitBreaker, cache: StampCache, subscriptions: () => number = () => 0) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'gateway_subscriptions_open',
+      help: 'Subscriptions open in this instance (SSE and WebSocket)',
+      registers: [this.registry],
+      collect() {
+        this.set(subscriptions());
+      },
+    });
     new Gauge({
       name: 'stamp_cache_hits',
       help: 'Stamp reads answered by the cache or a shared in-flight call',
@@ -89,8 +105,8 @@ export class GatewayMetrics {
       help: 'Stamp API quota used and left, per window',
       labelNames: ['window', 'kind'],
       registers: [this.registry],
-      collect() {
-        const q = quota.usage();
+      async collect() {
+        const q = await quota.usage();
         this.set({ window: 'minute', kind: 'used' }, q.minuteUsed);
         this.set({ window: 'minute', kind: 'left' }, q.minuteLeft);
         this.set({ window: 'hour', kind: 'used' }, q.hourUsed);

@@ -17,6 +17,13 @@ const key = process.env.SANDBOX_API_KEY || DEFAULT_SANDBOX_API_KEY;
 const inMemory = process.env.SANDBOX_STORAGE === 'memory';
 const dataDir = inMemory ? null : join(process.env.DATA_DIR || '.data', 'sandbox');
 const perMinute = Number(process.env.SANDBOX_RATE_PER_MINUTE ?? 0);
+// Webhooks, as the stamp service sends them, to a gateway's POST /webhooks/vivoldi.
+const webhookUrl = process.env.SANDBOX_WEBHOOK_URL || undefined;
+const webhookSecret = process.env.SANDBOX_WEBHOOK_SECRET || undefined;
+const signedPayload = process.env.SANDBOX_WEBHOOK_SIGNED_PAYLOAD || 'timestamp.body';
+if (Boolean(webhookUrl) !== Boolean(webhookSecret)) fatal('SANDBOX_WEBHOOK_URL, SANDBOX_WEBHOOK_SECRET: give both, or neither');
+if (webhookUrl && !/^https?:\/\/\S+$/.test(webhookUrl)) fatal('SANDBOX_WEBHOOK_URL: must be an http(s) URL');
+if (signedPayload !== 'timestamp.body' && signedPayload !== 'body') fatal('SANDBOX_WEBHOOK_SIGNED_PAYLOAD: must be timestamp.body or body');
 
 let sandbox: Awaited<ReturnType<typeof createSandbox>>;
 try {
@@ -27,6 +34,7 @@ try {
     apiKeys: [{ key, plan: 'premium' }],
     rateLimit: perMinute > 0 ? { perMinute, perHour: perMinute * 10 } : null,
     log: (message, detail) => log.error(detail, message),
+    webhooks: { url: webhookUrl, secret: webhookSecret, signedPayload: signedPayload as 'timestamp.body' | 'body' },
   });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
@@ -34,6 +42,7 @@ try {
   fatal((error as Error).name === 'DataDirError' ? (error as Error).message : `the sandbox could not start (${(error as Error).message})`);
 }
 log.info({ url: sandbox!.url }, `Stamp API sandbox listening on ${sandbox!.url} (${dataDir ? `state in ${dataDir}` : 'in memory'})`);
+if (webhookUrl) log.info({ webhookUrl }, `webhooks for add, remove and redeem go to ${webhookUrl}`);
 // The development key is public (it is in the README); any other key is never logged.
 log.info(
   key === DEFAULT_SANDBOX_API_KEY

@@ -7,6 +7,7 @@ import { type Endpoint, type Fault, FaultRegistry } from './faults.js';
 import { SandboxPersistence } from './persistence.js';
 import { RequestLog } from './request-log.js';
 import { type Card, type Outcome, type Plan, parseQueryIdx, Rejection, SandboxCode, SandboxState, type StampRow } from './state.js';
+import { type WebhookAction, WebhookSender, type WebhookSenderOptions, type WebhookTarget } from './webhooks.js';
 
 /** The documented development key the sandbox accepts when none is configured. */
 export const DEFAULT_SANDBOX_API_KEY = 'sandbox-dev-key';
@@ -43,6 +44,8 @@ export interface SandboxOptions {
   requestLogLimit?: number;
   /** Where the sandbox reports its own failures (never with stamp data); silent when omitted. */
   log?: (message: string, detail: Record<string, unknown>) => void;
+  /** Sends the stamp service's signed webhooks for add, remove and redeem to this target (settable later too). */
+  webhooks?: Partial<WebhookTarget> & WebhookSenderOptions;
 }
 
 export interface Sandbox {
@@ -52,6 +55,8 @@ export interface Sandbox {
   readonly state: SandboxState;
   readonly requests: RequestLog;
   readonly faults: FaultRegistry;
+  /** The webhooks it sends: target, fault switch, deliveries. */
+  readonly webhooks: WebhookSender;
   /** The sandbox's own storage, when it persists (for tests that make it fail). */
   readonly storage: { query(sql: string): Promise<unknown> } | undefined;
   readonly clock: { set(isoOrDate: string): void; reset(): void };
@@ -176,6 +181,18 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     const changes = seedInto(state, now());
     if (persistence) for (const change of changes) if (change) await persistence.save(change, state);
   }
+
+  const { url: webhookUrl, secret: webhookSecret, signedPayload, ...senderOptions } = options.webhooks ?? {};
+  const webhooks = new WebhookSender(
+    webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret, signedPayload } : undefined,
+    senderOptions,
+  );
+  /** Announces a change by webhook, as the stamp service does for add, remove and use (redeem). */
+  const announce = (action: WebhookAction, outcome: Outcome) => {
+    const change = outcome.change;
+    if (change?.kind !== 'stamp') return;
+    webhooks.send(action, change.stamp, state.cards.get(change.stamp.cardIdx)?.maxStamps ?? 0);
+  };
 
   const rateWindows = new Map<string, number[]>();
   const hung = new Set<ServerResponse>();
@@ -344,8 +361,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       rejection = new Rejection(SandboxCode.BAD_PARAMETER, 'The request body is not valid JSON.');
     } else {
       try {
+        const wasRedeemed = endpoint === 'update' ? stampOf(body)?.useYn === 'Y' : false;
         outcome = await apply(endpoint, body, url.searchParams, key.plan);
         logged.applied = outcome.change !== undefined;
+        if (endpoint === 'add') announce('ADD', outcome);
+        if (endpoint === 'remove') announce('REMOVE', outcome);
+        if (endpoint === 'redeem') announce('USE', outcome);
+        // Update with useYn=Y redeems too (the admin route).
+        if (endpoint === 'update' && !wasRedeemed && outcome.change?.kind === 'stamp' && outcome.change.stamp.useYn === 'Y') {
+          announce('USE', outcome);
+        }
       } catch (err) {
         if (!(err instanceof Rejection)) throw err;
         rejection = err;
@@ -355,6 +380,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     if (rejection) return sendEnvelope(res, rejection.code, rejection.message, null);
     const result = fault?.action.type === 'result' ? fault.action.result : outcome!.result;
     sendEnvelope(res, 0, '', result ?? null);
+  }
+
+  /** The stored row of the stamp a body names, if any. */
+  function stampOf(body: unknown): StampRow | undefined {
+    const idx = (body as { stampIdx?: unknown } | null)?.stampIdx;
+    return typeof idx === 'number' ? state.stamps.get(idx) : undefined;
   }
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -394,6 +425,33 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (at) sandbox.clock.set(at);
       else sandbox.clock.reset();
       return ok(now().toISOString());
+    }
+    if (path === '/webhooks' && method === 'GET') return ok({ target: webhooks.targetUrl, deliveries: webhooks.deliveries() });
+    if (path === '/webhooks' && method === 'POST') {
+      const { url: to, secret, signedPayload: signs } = body as Partial<WebhookTarget>;
+      webhooks.setTarget(to && secret ? { url: to, secret, signedPayload: signs } : undefined);
+      return ok({ target: webhooks.targetUrl });
+    }
+    if (path === '/webhooks/faults' && method === 'POST') {
+      const { drop, duplicate } = body as { drop?: number; duplicate?: number };
+      webhooks.setFaults({ drop: Number(drop ?? 0), duplicate: Number(duplicate ?? 0) });
+      return ok(null);
+    }
+    // Changes "from the dashboard": the stamp service's rules, no API call logged, and a webhook.
+    const dashboard = /^\/stamps\/(\d+)\/(add|remove|redeem)$/.exec(path);
+    if (dashboard && method === 'POST') {
+      const stampIdx = Number(dashboard[1]);
+      const outcome =
+        dashboard[2] === 'add'
+          ? state.add({ stampIdx })
+          : dashboard[2] === 'remove'
+            ? state.remove({ stampIdx })
+            : state.update({ stampIdx, useYn: 'Y' }, 'business');
+      if (outcome.change && persistence) await persistence.save(outcome.change, state);
+      announce(dashboard[2] === 'add' ? 'ADD' : dashboard[2] === 'remove' ? 'REMOVE' : 'USE', outcome);
+      return ok(
+        outcome.change?.kind === 'stamp' ? { stampIdx, stamps: outcome.change.stamp.stamps, useYn: outcome.change.stamp.useYn } : null,
+      );
     }
     const stampMatch = /^\/stamps\/(\d+)(\/pin)?$/.exec(path);
     if (stampMatch && method === 'GET' && !stampMatch[2]) return ok(sandbox.inspect(Number(stampMatch[1])) ?? null);
@@ -453,6 +511,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     state,
     requests,
     faults,
+    webhooks,
     clock: {
       set(isoOrDate) {
         const target = isCalendarDate(isoOrDate) ? new Date(`${isoOrDate}T03:00:00Z`) : new Date(isoOrDate);
@@ -471,6 +530,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return { ...rest, pinSet: pinHash !== null };
     },
     async close() {
+      webhooks.close();
       for (const res of hung) res.destroy();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

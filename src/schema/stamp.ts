@@ -51,6 +51,12 @@ export const Stamp = builder.objectRef<StampShape>('Stamp').implement({
       ...requires('stamps:admin', 'The staff password for on-site approval, when the card has one. A secret.'),
     }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime', nullable: true, description: 'When the stamp was issued.' }),
+    asOf: t.field({
+      type: 'DateTime',
+      description:
+        "When the stamp service last confirmed this state. Usually just now; older when the gateway answered from the last state it knows (the stamp API's quota was used up and no change of the stamp has been announced since), so a front-end can show its age.",
+      resolve: (s) => s.asOf ?? s.issuedAt ?? '1970-01-01T00:00:00Z',
+    }),
   }),
 });
 

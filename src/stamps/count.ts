@@ -96,7 +96,7 @@ export function adjustStampCount(
       }
       await sendChange(s, stampIdx, () => s.api.update(stampIdx, { stamps: next }));
       // The update sent an absolute count under the lock: the new state is known without a read.
-      trace.after = { ...current, stamps: next };
+      trace.after = { ...current, stamps: next, asOf: new Date().toISOString() };
       return { stampIdx, previousStamps: current.stamps, newStamps: next, stamp: trace.after };
     },
   );

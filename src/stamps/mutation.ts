@@ -5,6 +5,7 @@ import type { HistoryOutcome, KeyOutcome, NewHistoryEntry } from '../store/store
 import type { Endpoint } from '../upstream/endpoints.js';
 import type { Stamp } from '../upstream/mapping.js';
 import type { ChangeGate } from '../upstream/stamp-api.js';
+import { ACTION_OF, type MutationName } from './changes.js';
 import { redactInput } from './history.js';
 import { claimOrWait, replay, requestHash, storedFailure } from './idempotency.js';
 import { readStamp } from './read.js';
@@ -17,17 +18,7 @@ export interface Trace {
   after?: Stamp | null;
 }
 
-export type MutationName =
-  | 'createStamp'
-  | 'updateStamp'
-  | 'addStamp'
-  | 'removeStamp'
-  | 'adjustStampCount'
-  | 'redeemStamp'
-  | 'redeemAndReissue'
-  | 'resolveParkedReissue'
-  | 'resetStampPin'
-  | 'deleteStamp';
+export type { MutationName } from './changes.js';
 
 /** A changed stamp's id, and the stamp as it is now when the client asked for it (null: not shown, and why). */
 export interface StampPayload {
@@ -68,9 +59,9 @@ export function stampReadBack(options: MutationOptions) {
 const PER_STAMP = new Set<MutationName>(['addStamp', 'removeStamp', 'redeemStamp', 'redeemAndReissue']);
 
 /** Seconds to wait when the caller is over a mutation limit, else 0. */
-function overLimit(s: StampSession, spec: { operation: MutationName; stampIdx: number | null }): number {
+async function overLimit(s: StampSession, spec: { operation: MutationName; stampIdx: number | null }): Promise<number> {
   const { limiter, limits } = s.deps;
-  const perCaller = limiter.hit(`caller:${s.caller.id}`, limits.perCaller);
+  const perCaller = await limiter.hit(`caller:${s.caller.id}`, limits.perCaller);
   if (perCaller) return perCaller;
   if (spec.stampIdx === null || !PER_STAMP.has(spec.operation)) return 0;
   return limiter.hit(`stamp:${s.caller.id}:${spec.stampIdx}:${spec.operation}`, limits.perCallerAndStamp);
@@ -190,7 +181,7 @@ export async function runMutation<P extends object>(
     }
   };
 
-  const wait = overLimit(s, spec);
+  const wait = await overLimit(s, spec);
   if (wait) {
     const error = errors.rateLimited(`Too many ${spec.operation} requests from this caller; try again in ${wait} s`, wait);
     await write(`history of a refused ${spec.operation}`, (bound) =>
@@ -266,9 +257,12 @@ export async function runMutation<P extends object>(
           : // A failure that changed nothing frees the key, so a retry runs again.
             { caller: s.caller.id, key, release: true };
     const ended = entry(attemptEntryKey(attemptId), outcome, trace, callsFrom, error, payload);
+    // A change that happened, or may have, is announced to every instance with its history entry.
+    const change =
+      outcome === 'NOT_APPLIED' ? undefined : { stampIdx: ended.stampIdx, action: ACTION_OF[spec.operation], source: 'GATEWAY' as const };
     return write(
       `history of ${spec.operation} attempt ${attemptId}`,
-      (bound) => store.completeAttempt(attemptId, ended, keyOutcome, bound),
+      (bound) => store.completeAttempt(attemptId, ended, keyOutcome, bound, change),
       keyOutcome ?? undefined,
     );
   };

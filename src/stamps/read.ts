@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { canSee, hiddenStamp, isCustomer } from '../auth/visibility.js';
 import { errors, GatewayError } from '../errors.js';
-import { UpstreamError, UpstreamRejectedError } from '../upstream/errors.js';
+import { UpstreamError, UpstreamRejectedError, UpstreamShedError } from '../upstream/errors.js';
 import type { Stamp } from '../upstream/mapping.js';
 import type { StampApi } from '../upstream/stamp-api.js';
 import type { StampSession } from './session.js';
@@ -16,9 +16,40 @@ export async function fetchStamp(api: StampApi, stampIdx: number, details: Recor
   }
 }
 
+/**
+ * The read behind the cache: what another instance confirmed within the TTL (shared through
+ * PostgreSQL, so a stamp is not fetched again by each instance), else the stamp API. When no quota is
+ * left for the call, the last state the stamp API confirmed, if no change has been announced since
+ * (its `asOf` says how old it is). Mutations never act on such state: they read with readForWrite.
+ */
+async function confirmedRead(s: StampSession, stampIdx: number): Promise<Stamp> {
+  const { cache, store, sharedStates } = s.deps;
+  const shared = () => store.knownState(stampIdx, { timeoutMs: 250 }).catch(() => undefined);
+  if (sharedStates) {
+    const known = await shared();
+    if (known && Date.now() - known.confirmedAt.getTime() < cache.options.ttlMs)
+      return { ...known.stamp, asOf: known.confirmedAt.toISOString() };
+  }
+  const started = new Date();
+  try {
+    const stamp = await fetchStamp(s.api, stampIdx);
+    cache.confirm(stamp);
+    if (sharedStates) void store.saveKnownState(stamp, started, { timeoutMs: 1_000 }).catch(() => undefined);
+    return stamp;
+  } catch (error) {
+    if (error instanceof UpstreamShedError && (error.reason === 'quota' || error.reason === 'share')) {
+      const local = cache.lastConfirmed(stampIdx);
+      if (local) return local;
+      const known = sharedStates ? await shared() : undefined;
+      if (known) return { ...known.stamp, asOf: known.confirmedAt.toISOString() };
+    }
+    throw error;
+  }
+}
+
 /** One stamp as this caller may see it, through the shared cache; a customer sees only its own. */
 async function readVisible(s: StampSession, stampIdx: number): Promise<Stamp> {
-  const read = () => s.deps.cache.read(stampIdx, () => fetchStamp(s.api, stampIdx));
+  const read = () => s.deps.cache.read(stampIdx, () => confirmedRead(s, stampIdx));
   if (!isCustomer(s.caller)) return read();
   let stamp: Stamp;
   try {

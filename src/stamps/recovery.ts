@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AttemptRow, Bound, GatewayStore, KeyOutcome, NewHistoryEntry, StoredResponse } from '../store/store.js';
+import { ACTION_OF, type MutationName } from './changes.js';
 
 /** The history entry key of an attempt: written once, by whoever ends the attempt first. */
 export const attemptEntryKey = (attemptId: string) => `attempt:${attemptId}`;
@@ -72,7 +73,10 @@ export async function resolveInterrupted(
   bound: Bound = {},
 ): Promise<StoredResponse | undefined> {
   const { entry, key, response } = interruptedAttempt(a, options);
-  await store.completeAttempt(a.id, entry, key, bound);
+  // A change that may have been sent may have changed the stamp: every instance hears of it.
+  const action = ACTION_OF[a.operation as MutationName];
+  const change = a.state === 'sending' && action ? { stampIdx: a.stampIdx, action, source: 'GATEWAY' as const } : undefined;
+  await store.completeAttempt(a.id, entry, key, bound, change);
   return key && 'finish' in key ? response : undefined;
 }
 

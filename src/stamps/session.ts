@@ -1,12 +1,13 @@
 import type DataLoader from 'dataloader';
 import type { Caller } from '../auth/authentication.js';
-import type { SlidingWindowLimiter } from '../auth/mutation-limits.js';
+import type { MutationLimiter } from '../auth/mutation-limits.js';
 import type { MutationLimits } from '../config.js';
 import type { Logger } from 'pino';
 import type { Bound, GatewayStore } from '../store/store.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { Stamp } from '../upstream/mapping.js';
 import { StampApi } from '../upstream/stamp-api.js';
+import type { ChangeFeed } from './changes.js';
 import type { StampLocks } from './locks.js';
 import type { Outbox } from './outbox.js';
 import type { StampCache } from './stamp-cache.js';
@@ -17,7 +18,7 @@ export interface StampDeps {
   store: GatewayStore;
   cache: StampCache;
   locks: StampLocks;
-  limiter: SlidingWindowLimiter;
+  limiter: MutationLimiter;
   limits: MutationLimits;
   /** How long one request may take in all; upstream calls get what is left. */
   deadlineMs: number;
@@ -27,6 +28,12 @@ export interface StampDeps {
   stateTimeoutMs: number;
   /** Writes owed to the state store that must not hold up an answer. */
   outbox: Outbox;
+  /** Whether confirmed states are shared with other instances through the database (PostgreSQL, cache on). */
+  sharedStates: boolean;
+  /** The changes of stamps, heard from every instance. */
+  changes: ChangeFeed;
+  /** Subscriptions per caller and per process. */
+  subscriptionLimits: { perCaller: number; perInstance: number };
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
 

@@ -18,11 +18,13 @@ export interface StampCacheOptions {
  * call, a stamp read within the TTL is not fetched again, and a refusal is remembered briefly so that
  * probing the same missing ids again costs nothing upstream. A change through the gateway forgets the
  * stamp at once, and a read still in flight at that moment is aborted as a cache fill (its caller gets
- * a fresh read), so nobody reads their own write stale.
+ * a fresh read), so nobody reads their own write stale. Apart from the TTL it keeps the last state the
+ * stamp API confirmed of each stamp, until a change is heard: what a read may answer when no quota is left.
  */
 export class StampCache {
   private readonly stamps: LRUCache<number, Stamp, Fetch> | undefined;
   private readonly refusals: LRUCache<number, GatewayError> | undefined;
+  private readonly known: LRUCache<number, Stamp>;
   hits = 0;
   misses = 0;
 
@@ -32,6 +34,7 @@ export class StampCache {
       this.stamps = new LRUCache<number, Stamp, Fetch>({ max, ttl: options.ttlMs, fetchMethod: (_idx, _stale, { context }) => context() });
     }
     if (options.unavailableTtlMs > 0) this.refusals = new LRUCache<number, GatewayError>({ max, ttl: options.unavailableTtlMs });
+    this.known = new LRUCache<number, Stamp>({ max });
   }
 
   async read(stampIdx: number, fetch: Fetch): Promise<Stamp> {
@@ -60,9 +63,27 @@ export class StampCache {
     }
   }
 
+  /** What the stamp API last confirmed of a stamp, when no change has been heard since. */
+  lastConfirmed(stampIdx: number): Stamp | undefined {
+    return this.known.get(stampIdx);
+  }
+
+  /** Remembers a state the stamp API confirmed. */
+  confirm(stamp: Stamp): void {
+    this.known.set(stamp.stampIdx, stamp);
+  }
+
   /** Forgets a stamp (it changed, or may have): the next read goes upstream. */
   invalidate(stampIdx: number): void {
     this.stamps?.delete(stampIdx);
     this.refusals?.delete(stampIdx);
+    this.known.delete(stampIdx);
+  }
+
+  /** Forgets everything (a change nobody could place, or notices that may have been missed). */
+  clear(): void {
+    this.stamps?.clear();
+    this.refusals?.clear();
+    this.known.clear();
   }
 }

@@ -46,6 +46,11 @@ export interface Database extends Queryable {
   registerOwner(owner: string): Promise<void>;
   /** Whether the process that registered `owner` still runs. */
   ownerAlive(owner: string): Promise<boolean>;
+  /**
+   * Hears every `pg_notify(channel, payload)` of every process sharing the database, this one's
+   * included, for as long as it runs (on PostgreSQL a connection of its own, kept up across restarts).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -190,6 +195,9 @@ export async function openPglite(dataDir?: string, options: { variable?: string;
     registerOwner: async () => undefined,
     // One process per data directory (lockDataDir): the only live owner is this one.
     ownerAlive: async () => false,
+    async listen(channel, onPayload) {
+      await db.listen(channel, onPayload);
+    },
     async close() {
       await db.close();
       unlock();
@@ -304,6 +312,40 @@ export async function openPostgres(
   const query: Queryable['query'] = (text, values, o) =>
     onConnection(pool, async (client) => (await client.query(text, params(values))).rows, o?.timeoutMs ?? timeoutMs);
 
+  // Listeners: one connection, LISTENing on every channel asked for, re-established after a restart.
+  const channels = new Map<string, Array<(payload: string) => void>>();
+  // Told when the listening connection came back: what was sent meanwhile was not heard.
+  const gaps: Array<() => void> = [];
+  let heardBefore = false;
+  let listener: pg.Client | undefined;
+  let closing = false;
+  const connectListener = async (): Promise<void> => {
+    if (closing || !channels.size) return;
+    const client = new pg.Client(config);
+    listener = client;
+    let retried = false;
+    // Once per connection: its end (a restart, a network cut) or a failed connect tries again shortly.
+    const again = () => {
+      if (retried || closing || listener !== client) return;
+      retried = true;
+      void client.end().catch(() => undefined);
+      setTimeout(() => void connectListener(), 500).unref();
+    };
+    client.on('error', again);
+    client.on('end', again);
+    client.on('notification', (message) => {
+      for (const hear of channels.get(message.channel) ?? []) hear(message.payload ?? '');
+    });
+    try {
+      await client.connect();
+      for (const channel of channels.keys()) await client.query(`LISTEN "${channel}"`);
+      if (heardBefore) for (const gap of gaps) gap();
+      heardBefore = true;
+    } catch {
+      again();
+    }
+  };
+
   // Liveness: a session advisory lock held for as long as this process runs. PostgreSQL drops it the
   // moment the process's connection closes (kill -9 included), so other processes know at once.
   let owner: { id: string; client?: pg.Client; stopped: boolean } | undefined;
@@ -389,6 +431,14 @@ export async function openPostgres(
       owner = { id, stopped: false };
       await holdOwner();
     },
+    async listen(channel, onPayload, onGap) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Bad channel name ${channel}`);
+      if (onGap) gaps.push(onGap);
+      const known = channels.has(channel);
+      channels.set(channel, [...(channels.get(channel) ?? []), onPayload]);
+      if (!listener) await connectListener();
+      else if (!known) await listener.query(`LISTEN "${channel}"`).catch(() => undefined);
+    },
     async ownerAlive(id) {
       const rows = await query<{ alive: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
@@ -399,6 +449,8 @@ export async function openPostgres(
       return rows[0]?.alive === true;
     },
     async close() {
+      closing = true;
+      await listener?.end().catch(() => undefined);
       if (owner) {
         owner.stopped = true;
         await owner.client?.end().catch(() => undefined);

@@ -75,4 +75,29 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
       ALTER TABLE mutation_history ADD COLUMN entry_key text;
       CREATE UNIQUE INDEX mutation_history_entry_key ON mutation_history (entry_key)`,
   },
+  {
+    id: '003-webhooks-known-states-rate-limits',
+    sql: `
+      CREATE TABLE webhook_events (
+        event_id text PRIMARY KEY,
+        action text NOT NULL,
+        stamp_idx integer,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        processed boolean NOT NULL DEFAULT false,
+        claimed_by text,
+        claimed_at timestamptz
+      );
+      CREATE INDEX webhook_events_pending ON webhook_events (received_at) WHERE NOT processed;
+      CREATE TABLE stamp_states (
+        stamp_idx integer PRIMARY KEY,
+        state jsonb,
+        confirmed_at timestamptz,
+        changed_at timestamptz
+      );
+      CREATE TABLE rate_limits (
+        key varchar(255) PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      )`,
+  },
 ];

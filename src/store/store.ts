@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { UpstreamCallRecord } from '../upstream/client.js';
 import { type Stamp, withoutSecrets } from '../upstream/mapping.js';
@@ -104,6 +104,38 @@ export interface Bound {
   timeoutMs?: number;
 }
 
+/** What every process sharing the database hears about a stamp that changed (or may have). */
+export interface ChangeNotice {
+  kind: 'change';
+  /** null: a change of a stamp nobody could identify (drop everything known). */
+  stampIdx: number | null;
+  action: string;
+  source: 'GATEWAY' | 'WEBHOOK';
+  /** ISO 8601. */
+  at: string;
+  /** The webhook's Event-Id, or the history entry's id. */
+  eventId: string | null;
+}
+
+/** The stamp API asked every process to slow down until `until` (epoch ms). */
+export interface PauseNotice {
+  kind: 'pause';
+  until: number;
+}
+
+export type Notice = ChangeNotice | PauseNotice;
+
+/** The channel every instance sharing a schema listens on (PostgreSQL's notices are per database, not per schema). */
+function channelOf(schema: string | undefined): string {
+  return schema ? `stamp_gateway_${createHash('sha256').update(schema).digest('hex').slice(0, 24)}` : 'stamp_gateway';
+}
+
+/** A stamp as the stamp API last confirmed it, and since when. */
+export interface KnownState {
+  stamp: Stamp;
+  confirmedAt: Date;
+}
+
 function toIdempotency(r: Record<string, any>): IdempotencyRow {
   return {
     caller: r.caller,
@@ -202,7 +234,14 @@ export class GatewayStore {
   /** This process; rows it leases carry it, so a restart can tell its own work from a dead process's. */
   readonly owner = randomUUID();
 
-  private constructor(readonly db: Database) {}
+  private readonly channel: string;
+
+  private constructor(
+    readonly db: Database,
+    schema?: string,
+  ) {
+    this.channel = channelOf(schema);
+  }
 
   static async open(options: StoreOptions): Promise<GatewayStore> {
     const db = options.databaseUrl
@@ -215,7 +254,7 @@ export class GatewayStore {
       : await openPglite(options.dataDir ? join(options.dataDir, 'gateway') : undefined, { timeoutMs: options.timeoutMs });
     try {
       await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
-      const store = new GatewayStore(db);
+      const store = new GatewayStore(db, options.databaseUrl ? options.schema : undefined);
       await db.registerOwner(store.owner);
       return store;
     } catch (error) {
@@ -322,11 +361,22 @@ export class GatewayStore {
 
   /**
    * Ends an attempt in one transaction: its history entry written, the attempt removed, its key
-   * finished or released. Writing the same entry again (by its entryKey) changes nothing.
+   * finished or released, and, for a change that happened or may have, its notice to every process
+   * (sent by PostgreSQL when the transaction commits: exactly once, with the entry). Writing the same
+   * entry again (by its entryKey) changes nothing and announces nothing.
    */
-  async completeAttempt(attemptId: string | null, entry: NewHistoryEntry, key: KeyOutcome | null, bound: Bound = {}): Promise<void> {
+  async completeAttempt(
+    attemptId: string | null,
+    entry: NewHistoryEntry,
+    key: KeyOutcome | null,
+    bound: Bound = {},
+    change?: Omit<ChangeNotice, 'kind' | 'eventId' | 'at'>,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(INSERT_HISTORY, historyParams(entry));
+      const inserted = await tx.query<{ id: string; at: Date }>(`${INSERT_HISTORY} RETURNING id, at`, historyParams(entry));
+      if (inserted[0] && change && change.stampIdx !== null) {
+        await this.announce(tx, { kind: 'change', ...change, at: new Date(inserted[0].at).toISOString(), eventId: String(inserted[0].id) });
+      }
       if (attemptId) await tx.query('DELETE FROM mutation_attempts WHERE id = $1', [attemptId]);
       if (key && 'finish' in key) {
         await tx.query(`UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`, [
@@ -354,6 +404,120 @@ export class GatewayStore {
       bound,
     );
     return rows[0] ? toAttempt(rows[0]) : undefined;
+  }
+
+  // Notices to every process, and what the stamp API last confirmed
+
+  /** Marks the stamp changed (its known state no longer good) and tells every process, within `tx`. */
+  private async announce(tx: Pick<Database, 'query'>, notice: Notice): Promise<void> {
+    if (notice.kind === 'change') {
+      if (notice.stampIdx === null) await tx.query('UPDATE stamp_states SET changed_at = now()');
+      else {
+        await tx.query(
+          'INSERT INTO stamp_states (stamp_idx, changed_at) VALUES ($1, now()) ON CONFLICT (stamp_idx) DO UPDATE SET changed_at = now()',
+          [notice.stampIdx],
+        );
+      }
+    }
+    await tx.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(notice)]);
+  }
+
+  /** Tells every process (this one included) something that needs no record: a pause, a change. */
+  async notify(notice: Notice, bound: Bound = {}): Promise<void> {
+    await this.db.transaction((tx) => this.announce(tx, notice), bound);
+  }
+
+  /** Hears every notice, this process's own included; `onGap` when some may have been missed. */
+  listen(onNotice: (notice: Notice) => void, onGap: () => void): Promise<void> {
+    return this.db.listen(
+      this.channel,
+      (payload) => {
+        try {
+          onNotice(JSON.parse(payload) as Notice);
+        } catch {
+          // A notice of another version or kind: nothing to do with it.
+        }
+      },
+      onGap,
+    );
+  }
+
+  /** The state the stamp API last confirmed, when no change has been announced since. */
+  async knownState(stampIdx: number, bound: Bound = {}): Promise<KnownState | undefined> {
+    const rows = await this.db.query<{ state: Stamp; confirmed_at: Date }>(
+      `SELECT state, confirmed_at FROM stamp_states
+       WHERE stamp_idx = $1 AND state IS NOT NULL AND (changed_at IS NULL OR confirmed_at > changed_at)`,
+      [stampIdx],
+      bound,
+    );
+    return rows[0] ? { stamp: rows[0].state, confirmedAt: new Date(rows[0].confirmed_at) } : undefined;
+  }
+
+  /**
+   * Keeps what the stamp API confirmed at `fetchedAt`, unless a change was announced after the read
+   * began (then the state may be older than the change, and is not kept).
+   */
+  async saveKnownState(stamp: Stamp, fetchedAt: Date, bound: Bound = {}): Promise<void> {
+    await this.db.query(
+      `INSERT INTO stamp_states (stamp_idx, state, confirmed_at) VALUES ($1, $2::jsonb, $3)
+       ON CONFLICT (stamp_idx) DO UPDATE SET state = EXCLUDED.state, confirmed_at = EXCLUDED.confirmed_at
+       WHERE (stamp_states.changed_at IS NULL OR stamp_states.changed_at < $3)
+         AND (stamp_states.confirmed_at IS NULL OR stamp_states.confirmed_at < $3)`,
+      [stamp.stampIdx, jsonParam(withoutSecrets(stamp)), fetchedAt],
+      bound,
+    );
+  }
+
+  // Webhook events (each Event-Id handled once, whichever process hears it)
+
+  /** Records an event before it is answered; false when it was recorded before (a replay). */
+  async recordWebhook(event: { eventId: string; action: string; stampIdx: number | null }, bound: Bound = {}): Promise<boolean> {
+    const rows = await this.db.query(
+      'INSERT INTO webhook_events (event_id, action, stamp_idx) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING RETURNING event_id',
+      [event.eventId, event.action, event.stampIdx],
+      bound,
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Handles a recorded event once: marks it processed and announces its change in one transaction.
+   * False when another process (or an earlier try) has done it.
+   */
+  async processWebhook(
+    eventId: string,
+    change: (event: { action: string; stampIdx: number | null; receivedAt: Date }) => ChangeNotice | null,
+    bound: Bound = {},
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ action: string; stamp_idx: number | null; received_at: Date }>(
+        'UPDATE webhook_events SET processed = true, claimed_by = $2, claimed_at = now() WHERE event_id = $1 AND NOT processed RETURNING action, stamp_idx, received_at',
+        [eventId, this.owner],
+      );
+      if (!rows[0]) return false;
+      const notice = change({ action: rows[0].action, stampIdx: rows[0].stamp_idx, receivedAt: new Date(rows[0].received_at) });
+      if (notice) await this.announce(tx, notice);
+      return true;
+    }, bound);
+  }
+
+  /** Forgets handled events older than `days`: a replay later than that is handled again. */
+  async deleteOldWebhooks(days: number): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM webhook_events WHERE processed AND received_at < now() - ($1 * interval '1 day') RETURNING event_id`,
+      [days],
+    );
+    return rows.length;
+  }
+
+  /** Recorded events not yet processed, older than `ms` (their process died, or is slow). */
+  async pendingWebhooks(ms: number, bound: Bound = {}): Promise<string[]> {
+    const rows = await this.db.query<{ event_id: string }>(
+      `SELECT event_id FROM webhook_events WHERE NOT processed AND received_at < now() - ($1 * interval '1 millisecond') ORDER BY received_at LIMIT 500`,
+      [ms],
+      bound,
+    );
+    return rows.map((r) => r.event_id);
   }
 
   // Change history (append-only: a trigger refuses UPDATE and DELETE)

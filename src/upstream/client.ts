@@ -263,7 +263,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             retrySafe: def.retrySafe,
             limit: retryLimit,
             until,
-            allowRetry: () => quota?.allowRetry() ?? true,
+            allowRetry: () => (quota ? quota.allowRetry() : true),
             onAttemptFailed: (error) => quota?.record(error),
             onRetry: () => void attempts++,
           });

@@ -68,6 +68,8 @@ export interface Stamp {
   user: StampUser;
   /** ISO 8601 with the Seoul offset, from the upstream's `regYmdt`. */
   issuedAt: string | null;
+  /** When the stamp API confirmed this state (ISO 8601); set where the state was read or written. */
+  asOf?: string;
 }
 
 /** `YYYY-MM-DD HH:MM:SS` (Asia/Seoul) to ISO 8601 with its offset; null for anything else. */

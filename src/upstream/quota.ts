@@ -10,7 +10,22 @@ export interface QuotaOptions {
   maxQueueWaitMs: number;
   /** The share of the minute's calls one caller may spend, unless the caller has its own (STAMP_API_CALLER_SHARE). */
   callerShare: number;
+  /**
+   * The fleet's budget, when several instances share the quota (PostgreSQL): the limits above are then
+   * the account's, for every instance together. None: this process alone spends the quota.
+   */
+  fleet?: FleetBudget;
+  /** Calls a minute this process may still make while the fleet's budget cannot be reached (STAMP_API_LOCAL_ALLOWANCE). */
+  localAllowance?: number;
+  /** Told when the stamp API asks to slow down, so that every instance pauses (the fleet's notice). */
+  onPause?: (until: number) => void;
   now?: () => number;
+}
+
+/** A budget counted for the whole fleet: 0 when the call fits, else the ms until it would; throws when it cannot be reached. */
+export interface FleetBudget {
+  take(key: string, limit: number, windowMs: number): Promise<number>;
+  used(key: string, limit: number, windowMs: number): Promise<number>;
 }
 
 /** Retries allowed: a share of the calls of the last 10 s, and at least this many. */
@@ -70,20 +85,59 @@ export class Quota {
   /** Each caller's calls in the last minute, for its fair share. Idle callers are swept. */
   private readonly callers = new Map<string, CallTimes>();
   private lastSweep = 0;
+  /** Calls made on the local allowance while the fleet's budget could not be reached. */
+  private readonly allowance = new CallTimes(60_000);
+  /** Why the fleet's budget is not used right now, if it is not. */
+  fleetTrouble: string | undefined;
 
   constructor(private readonly options: QuotaOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  /** Calls counted in the last minute and hour. */
-  usage(): { minuteUsed: number; minuteLeft: number; hourUsed: number; hourLeft: number } {
+  /** Calls counted in the last minute and hour: the fleet's, when it shares the quota. */
+  async usage(): Promise<{ minuteUsed: number; minuteLeft: number; hourUsed: number; hourLeft: number }> {
     this.prune(this.now());
+    let minuteUsed = this.minute.length;
+    let hourUsed = this.hour.length;
+    const { fleet } = this.options;
+    if (fleet) {
+      [minuteUsed, hourUsed] = await Promise.all([
+        fleet.used('minute', this.options.perMinute, 60_000).catch(() => minuteUsed),
+        fleet.used('hour', this.options.perHour, 3_600_000).catch(() => hourUsed),
+      ]);
+    }
     return {
-      minuteUsed: this.minute.length,
-      minuteLeft: Math.max(0, this.options.perMinute - this.minute.length),
-      hourUsed: this.hour.length,
-      hourLeft: Math.max(0, this.options.perHour - this.hour.length),
+      minuteUsed,
+      minuteLeft: Math.max(0, this.options.perMinute - minuteUsed),
+      hourUsed,
+      hourLeft: Math.max(0, this.options.perHour - hourUsed),
     };
+  }
+
+  /** Pauses every call until `until` (epoch ms): the stamp API asked, here or in another instance. */
+  pause(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  /**
+   * Counts one call in the fleet's window `key`, or, while the fleet's budget cannot be reached, in
+   * this process's small allowance: no call is made beyond it. 0 when it fits, else ms to wait.
+   */
+  private async fleetTake(fleet: FleetBudget, key: string, limit: number, windowMs: number): Promise<number> {
+    try {
+      const wait = await fleet.take(key, limit, windowMs);
+      this.fleetTrouble = undefined;
+      return wait;
+    } catch (error) {
+      this.fleetTrouble = `the shared quota cannot be reached (${(error as Error).message}); calls are limited to ${this.options.localAllowance ?? 0} a minute here`;
+      const now = this.now();
+      this.allowance.prune(now);
+      if (this.allowance.length >= (this.options.localAllowance ?? 0))
+        return this.allowance.length ? this.allowance.oldest + 60_000 - now : 60_000;
+      // Taken once per call, in the minute window only.
+      if (key === 'minute') this.allowance.add(now);
+      return 0;
+    }
   }
 
   private prune(now: number): void {
@@ -112,6 +166,8 @@ export class Quota {
    */
   async acquire(endpoint: Endpoint, deadline: number, caller?: { id: string; share?: number }): Promise<void> {
     const share = caller ? (caller.share ?? this.options.callerShare) : 1;
+    const { fleet } = this.options;
+    if (fleet) return this.acquireFromFleet(fleet, endpoint, deadline, caller && share < 1 ? { id: caller.id, share } : undefined);
     // A caller with the whole quota is limited by the quota itself.
     const mine = caller && share < 1 ? this.callerWindow(caller.id) : undefined;
     if (mine) {
@@ -132,6 +188,33 @@ export class Quota {
     }
     this.take(this.now());
     mine?.add(this.now());
+  }
+
+  /** acquire() when the fleet shares the quota: the same rules, counted in the shared windows. */
+  private async acquireFromFleet(
+    fleet: FleetBudget,
+    endpoint: Endpoint,
+    deadline: number,
+    caller?: { id: string; share: number },
+  ): Promise<void> {
+    if (caller) {
+      const limit = Math.max(1, Math.floor(this.options.perMinute * caller.share));
+      const wait = await this.fleetTake(fleet, `caller:${caller.id}`, limit, 60_000);
+      if (wait) throw new UpstreamShedError(endpoint, 'share', Math.max(1, Math.ceil(wait / 1000)));
+    }
+    for (;;) {
+      const now = this.now();
+      if (now >= deadline) throw new UpstreamShedError(endpoint, 'deadline', 1);
+      let wait = Math.max(0, this.pausedUntil - now);
+      if (!wait) wait = await this.fleetTake(fleet, 'minute', this.options.perMinute, 60_000);
+      if (!wait) wait = await this.fleetTake(fleet, 'hour', this.options.perHour, 3_600_000);
+      if (!wait) break;
+      if (wait > Math.min(this.options.maxQueueWaitMs, deadline - this.now())) {
+        throw new UpstreamShedError(endpoint, 'quota', Math.max(1, Math.ceil(wait / 1000)));
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    this.take(this.now());
   }
 
   private callerWindow(id: string): CallTimes {
@@ -155,12 +238,20 @@ export class Quota {
   }
 
   /** A retry of a safe call is one more call: it needs a free slot and must fit the retry budget. */
-  allowRetry(): boolean {
+  async allowRetry(): Promise<boolean> {
     const now = this.now();
     this.prune(now);
     const budget = Math.max(RETRY_BUDGET_MIN, this.recentCalls.length * RETRY_BUDGET_RATIO);
     // The shared pause is not asked: a retry after a 429 has waited out the Retry-After itself.
-    if (this.recentRetries.length >= budget || this.windowsFull()) return false;
+    if (this.recentRetries.length >= budget) return false;
+    const { fleet } = this.options;
+    if (fleet) {
+      if (
+        (await this.fleetTake(fleet, 'minute', this.options.perMinute, 60_000)) ||
+        (await this.fleetTake(fleet, 'hour', this.options.perHour, 3_600_000))
+      )
+        return false;
+    } else if (this.windowsFull()) return false;
     this.recentRetries.add(now);
     this.minute.add(now);
     this.hour.add(now);
@@ -170,7 +261,9 @@ export class Quota {
   /** How a call ended: a 429 (or a 503 with Retry-After) asks everyone to slow down, not just this request. */
   record(error: unknown): void {
     if (error instanceof UpstreamHttpError && (error.status === 429 || (error.status === 503 && error.retryAfter !== undefined))) {
-      this.pausedUntil = Math.max(this.pausedUntil, this.now() + (error.retryAfter ?? 1) * 1000);
+      const until = this.now() + (error.retryAfter ?? 1) * 1000;
+      this.pause(until);
+      this.options.onPause?.(until);
     }
   }
 }

@@ -39,7 +39,7 @@ export interface RetryOptions {
   /** Epoch ms by which the caller needs an answer. */
   until: number;
   /** Asked before each retry: the retry budget and a quota slot. */
-  allowRetry: () => boolean;
+  allowRetry: () => boolean | Promise<boolean>;
   /** Told about every failed attempt (e.g. the quota's shared pause after a 429). */
   onAttemptFailed?: (error: UpstreamError) => void;
   onRetry: () => void;
@@ -63,7 +63,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       if (wait === undefined || Date.now() + wait >= options.until) throw error;
       await new Promise((resolve) => setTimeout(resolve, wait));
       // Asked after the wait, as ky's beforeRetry hook is: the slot is taken when the retry goes.
-      if (!options.allowRetry()) throw error;
+      if (!(await options.allowRetry())) throw error;
       options.onRetry();
     }
   }

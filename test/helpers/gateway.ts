@@ -6,9 +6,18 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Logger } from 'pino';
 import { buildParts } from '../../src/app.js';
 import { Authenticator } from '../../src/auth/authentication.js';
-import { loadConfig, type MutationLimits, type ResilienceOptions, type SecurityOptions, type UpstreamOptions } from '../../src/config.js';
+import {
+  type Config,
+  loadConfig,
+  type MutationLimits,
+  type ResilienceOptions,
+  type SecurityOptions,
+  type UpstreamOptions,
+  type WebhookOptions,
+} from '../../src/config.js';
 import { createGateway, type GatewayParts } from '../../src/gateway.js';
 import { GatewayStore } from '../../src/store/store.js';
+import { attachWebSockets } from '../../src/websockets.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import { startSandbox, TEST_USER_AGENT } from './sandbox.js';
 
@@ -43,6 +52,8 @@ export async function startGateway(
     auth?: Authenticator;
     security?: Partial<SecurityOptions> & { mutations?: MutationLimits };
     resilience?: Partial<ResilienceOptions>;
+    webhooks?: Partial<WebhookOptions>;
+    subscriptions?: Partial<Config['subscriptions']>;
     logger?: Logger;
   } = {},
 ): Promise<TestGateway> {
@@ -51,10 +62,12 @@ export async function startGateway(
   // The defaults are the configuration's own; a test changes only what it is about.
   const defaults = loadConfig({});
   const { mutations, ...security } = options.security ?? {};
-  const parts = buildParts(
+  const parts = await buildParts(
     {
       production: false,
       database: defaults.database,
+      webhooks: { ...defaults.webhooks, ...options.webhooks },
+      subscriptions: { ...defaults.subscriptions, ...options.subscriptions },
       security: { ...defaults.security, ...security },
       limits: { ...defaults.limits, ...mutations },
       // Tests count upstream calls exactly: no cache, and quota and breaker out of the way unless a
@@ -83,6 +96,7 @@ export async function startGateway(
   );
   const yoga = createGateway(parts);
   const server: Server = createServer(yoga);
+  const sockets = attachWebSockets(server, yoga, parts);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -107,6 +121,8 @@ export async function startGateway(
       return { status: res.status, headers: res.headers, body: (await res.json()) as never };
     },
     async close() {
+      await parts.close();
+      await sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await parts.stamps.outbox.flush(1_000);

@@ -18,20 +18,20 @@ describe('the quota windows', () => {
 
     for (let i = 0; i < 100; i++, now++) await send();
     expect((await refusal()).retryAfter).toBe(60); // the first call leaves the minute in ~60 s
-    expect(quota.usage()).toMatchObject({ minuteUsed: 100, minuteLeft: 0, hourUsed: 100, hourLeft: 50 });
+    expect(await quota.usage()).toMatchObject({ minuteUsed: 100, minuteLeft: 0, hourUsed: 100, hourLeft: 50 });
 
     // The first 50 calls leave the minute: 50 more, then the minute is full again.
     now = 1_000_000 + 60_000 + 49;
-    expect(quota.usage()).toMatchObject({ minuteUsed: 50, hourUsed: 100 });
+    expect(await quota.usage()).toMatchObject({ minuteUsed: 50, hourUsed: 100 });
     for (let i = 0; i < 50; i++) await send();
     await refusal();
 
     // Two minutes on, the minute is empty but the hour holds 150 calls: refused until the hour frees one.
     now += 120_000;
-    expect(quota.usage()).toMatchObject({ minuteUsed: 0, hourUsed: 150, hourLeft: 0 });
+    expect(await quota.usage()).toMatchObject({ minuteUsed: 0, hourUsed: 150, hourLeft: 0 });
     expect((await refusal()).retryAfter).toBeGreaterThan(3_300);
     now = 1_000_000 + 3_600_000;
     await send();
-    expect(quota.usage()).toMatchObject({ minuteUsed: 1, hourUsed: 150 });
+    expect(await quota.usage()).toMatchObject({ minuteUsed: 1, hourUsed: 150 });
   });
 });
