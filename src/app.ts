@@ -55,7 +55,7 @@ export async function buildParts(
   const { upstream, resilience, security, limits } = config;
   const { store, logger } = deps;
   // The budgets counted for the whole fleet; an embedded store has one process, which counts alone.
-  const fleet = store.engine === 'postgres' ? new FleetLimits(store.db, Math.min(config.database.timeoutMs, 1_000)) : undefined;
+  const fleet = store.engine === 'postgres' ? new FleetLimits(store.db, config.database.timeoutMs) : undefined;
   const quota = new Quota({
     perMinute: resilience.ratePerMinute,
     perHour: resilience.ratePerHour,
@@ -98,7 +98,7 @@ export async function buildParts(
     store,
     cache,
     locks: new StampLocks(store),
-    limiter: fleet ? new FleetMutationLimiter((key, limit, windowMs) => fleet.take(key, limit, windowMs)) : new SlidingWindowLimiter(),
+    limiter: fleet ? new FleetMutationLimiter((key, windows) => fleet.take(key, windows)) : new SlidingWindowLimiter(),
     limits,
     deadlineMs: resilience.deadlineMs,
     // A key is held no longer than its request may run.
@@ -143,13 +143,7 @@ export async function buildParts(
         upstream: async () => {
           if (breaker.state === 'open') throw new Error('the circuit breaker on the stamp API is open');
         },
-        ...(fleet
-          ? {
-              quota: async () => {
-                if (quota.fleetTrouble) throw new Error(quota.fleetTrouble);
-              },
-            }
-          : {}),
+        ...(fleet ? { quota: () => quota.checkFleet() } : {}),
         ...deps.readyChecks,
       },
     }),

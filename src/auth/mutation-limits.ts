@@ -36,17 +36,17 @@ export interface MutationLimiter {
 }
 
 /**
- * The mutation limits counted for the whole fleet (`take` counts in shared fixed windows of a minute),
+ * The mutation limits counted for the whole fleet (`take` counts in shared sliding windows of a minute),
  * falling back to this process's own count while the shared store cannot be reached.
  */
 export class FleetMutationLimiter implements MutationLimiter {
   private readonly local = new SlidingWindowLimiter();
 
-  constructor(private readonly take: (key: string, limit: number, windowMs: number) => Promise<number>) {}
+  constructor(private readonly take: (key: string, windows: Array<{ limit: number; windowMs: number }>) => Promise<number>) {}
 
   async hit(key: string, limit: number): Promise<number> {
     try {
-      const wait = await this.take(`mutations:${key}`, limit, 60_000);
+      const wait = await this.take(`mutations:${key}`, [{ limit, windowMs: 60_000 }]);
       return wait ? Math.max(1, Math.ceil(wait / 1000)) : 0;
     } catch {
       return this.local.hit(key, limit);

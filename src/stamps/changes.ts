@@ -44,6 +44,17 @@ export const ACTION_OF: Record<MutationName, StampAction> = {
 /** The stamp service's webhook actions, as the gateway's. */
 export const WEBHOOK_ACTIONS: Record<string, StampAction> = { ADD: 'ADDED', REMOVE: 'REMOVED', USE: 'REDEEMED' };
 
+/**
+ * The mutations whose call makes the stamp service send a webhook of each action: such a webhook
+ * echoes that mutation (announced already) rather than a change made elsewhere.
+ */
+export function echoedMutations(action: string): MutationName[] {
+  if (action === 'ADDED') return ['addStamp'];
+  if (action === 'REMOVED') return ['removeStamp'];
+  if (action === 'REDEEMED') return ['redeemStamp', 'redeemAndReissue', 'resolveParkedReissue'];
+  return [];
+}
+
 /** One change of a stamp, as subscribers get it. */
 export interface StampChange {
   stampIdx: number;
@@ -103,6 +114,8 @@ export class ChangeFeed {
       return;
     }
     this.cache.invalidate(notice.stampIdx);
+    // An echo of a change made through the gateway: its subscribers had it already.
+    if (notice.echo) return;
     const listeners = this.listeners.get(notice.stampIdx);
     if (!listeners?.size) return;
     const change = this.toChange(notice as ChangeNotice & { stampIdx: number });

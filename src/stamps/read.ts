@@ -23,7 +23,9 @@ export async function fetchStamp(api: StampApi, stampIdx: number, details: Recor
  * (its `asOf` says how old it is). Mutations never act on such state: they read with readForWrite.
  */
 async function confirmedRead(s: StampSession, stampIdx: number): Promise<Stamp> {
-  const { cache, store, sharedStates } = s.deps;
+  const { cache, store } = s.deps;
+  // A stamp this request changed is read from the stamp API: its change is announced only when the request ends.
+  const sharedStates = s.deps.sharedStates && !s.changed.has(stampIdx);
   const shared = () => store.knownState(stampIdx, { timeoutMs: 250 }).catch(() => undefined);
   if (sharedStates) {
     const known = await shared();

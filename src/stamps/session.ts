@@ -62,8 +62,12 @@ export class StampSession {
     return { timeoutMs: Math.max(1, Math.min(this.deps.stateTimeoutMs, this.deadline - Date.now())) };
   }
 
+  /** Stamps this request changed (or may have): what other instances confirmed of them is older than that. */
+  readonly changed = new Set<number>();
+
   /** Forgets everything read about a stamp (this request's loader and the shared cache): it changed, or may have. */
   forget(stampIdx: number): void {
+    this.changed.add(stampIdx);
     this.stampLoader?.clear(stampIdx);
     this.deps.cache.invalidate(stampIdx);
   }

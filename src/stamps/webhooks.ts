@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { SignatureError, type SignatureOptions, verifyWebhook } from '../auth/webhook-signature.js';
 import type { GatewayStore } from '../store/store.js';
-import { WEBHOOK_ACTIONS } from './changes.js';
+import { echoedMutations, WEBHOOK_ACTIONS } from './changes.js';
 
 /** How long a recorded event may wait for its processing before another try (any instance) takes it. */
 const PENDING_AFTER_MS = 2_000;
@@ -111,6 +111,7 @@ export class WebhookInbox {
           at: event.receivedAt.toISOString(),
           eventId,
         }),
+        echoedMutations,
         { timeoutMs: this.options.timeoutMs },
       );
     } catch (error) {

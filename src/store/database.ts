@@ -259,7 +259,12 @@ export async function openPostgres(
       await withTimeout(
         (async () => {
           await setup.connect();
-          if (options.schema) await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+          // Instances starting together may race to create it: the loser's duplicate is no failure.
+          if (options.schema) {
+            await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((error: { code?: string }) => {
+              if (error.code !== '23505' && error.code !== '42P06') throw error;
+            });
+          }
           await setup.query('SELECT 1');
         })(),
         Math.max(1, startupUntil - Date.now()),
@@ -466,12 +471,14 @@ export async function openPostgres(
  */
 export async function migrate(db: Database, scope: string, migrations: Migration[]): Promise<void> {
   const table = `${scope}_migrations`;
-  await db.query(`CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const done = new Set((await db.query<{ id: string }>(`SELECT id FROM ${table}`)).map((r) => r.id));
-  for (const migration of migrations) {
-    if (done.has(migration.id)) continue;
-    await db.transaction(
-      async (tx) => {
+  // Instances of a fleet start together: one migrates while the others wait for it, per schema.
+  await db.transaction(
+    async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('stamp_gateway_migrate:' || current_schema()))`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const done = new Set((await tx.query<{ id: string }>(`SELECT id FROM ${table}`)).map((r) => r.id));
+      for (const migration of migrations) {
+        if (done.has(migration.id)) continue;
         for (const statement of migration.sql
           .split(/;\s*\n/)
           .map((s) => s.trim())
@@ -479,8 +486,8 @@ export async function migrate(db: Database, scope: string, migrations: Migration
           await tx.query(statement);
         }
         await tx.query(`INSERT INTO ${table} (id) VALUES ($1)`, [migration.id]);
-      },
-      { timeoutMs: 60_000 },
-    );
-  }
+      }
+    },
+    { timeoutMs: 60_000 },
+  );
 }

@@ -1,60 +1,129 @@
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { type Database, StateError } from './database.js';
 
+/** After the database failed to answer, it is not asked again for this long: calls use the local allowance at once. */
+const RETRY_DATABASE_MS = 2_000;
+
+/** A limit over a sliding window: at most `limit` calls in any `windowMs`. */
+export interface Window {
+  limit: number;
+  windowMs: number;
+}
+
+/** The advisory-lock space of fleet limits (the first key of pg_advisory_xact_lock's two). */
+const LOCK_SPACE = 0x53474c; // "SGL"
+/** Calls are kept this long: the longest window (an hour) and a margin. */
+const KEEP_MS = 3_700_000;
+const PRUNE_EVERY_MS = 30_000;
+
 /**
- * Limits counted for the whole fleet in PostgreSQL (rate-limiter-flexible's PostgreSQL store, over
- * this gateway's bounded connections): the stamp API's quota, each caller's share of it, and the
- * mutation limits, so that N instances spend one budget, not N. Fixed windows: `limit` calls per
- * `windowMs`, counted from the first call of the window.
+ * Limits counted for the whole fleet in PostgreSQL: the stamp API's quota, each caller's share of it,
+ * and the mutation limits, so that N instances spend one budget, not N. Sliding windows, as the
+ * gateway counts in one process and as the stamp API is assumed to: a call is counted when it fits
+ * every window of its key, under a transaction lock on the key, so two instances never both take the
+ * last slot. (rate-limiter-flexible's PostgreSQL store was the first choice; its windows are fixed, so
+ * a fleet could spend twice the quota across a window's edge and collect 429s.)
  */
 export class FleetLimits {
-  private readonly limiters = new Map<string, RateLimiterPostgres>();
-  private readonly client: { query(q: { text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number }> };
+  private lastPrune = 0;
+  /** Keys known to be full, until when: calls are refused here without asking the database again. */
+  private readonly fullUntil = new Map<string, number>();
+  /** One take per key at a time from this process: the database's lock then has one waiter per instance. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Until when the database is taken as unreachable, and why. */
+  private down: { until: number; reason: string } | undefined;
 
-  constructor(db: Database, timeoutMs: number) {
-    this.client = {
-      query: async (q) => {
-        const rows = await db.query(q.text, q.values, { timeoutMs });
-        return { rows, rowCount: rows.length };
-      },
-    };
-  }
-
-  private limiter(limit: number, windowMs: number): RateLimiterPostgres {
-    const id = `${limit}/${windowMs}`;
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      limiter = new RateLimiterPostgres({
-        storeClient: this.client,
-        storeType: 'pool',
-        tableName: 'rate_limits',
-        tableCreated: true,
-        keyPrefix: 'gw',
-        points: limit,
-        duration: windowMs / 1000,
-      });
-      this.limiters.set(id, limiter);
-    }
-    return limiter;
-  }
+  constructor(
+    private readonly db: Database,
+    private readonly timeoutMs: number,
+  ) {}
 
   /**
-   * Counts one call against `key`: 0 when it fits, else the milliseconds until the window frees.
-   * Throws StateError when the database does not answer.
+   * Counts one call against `key` when it fits every window: 0, else the milliseconds until it would.
+   * Throws (StateError) when the database does not answer.
    */
-  async take(key: string, limit: number, windowMs: number): Promise<number> {
+  async take(key: string, windows: readonly Window[]): Promise<number> {
+    if (this.down && Date.now() < this.down.until) throw new StateError(this.down.reason);
+    const full = this.waitFor(key);
+    if (full) return full;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const turn = previous
+      .catch(() => undefined)
+      .then(() => {
+        const stillFull = this.waitFor(key);
+        return stillFull || this.takeNow(key, windows);
+      });
+    this.queues.set(key, turn);
     try {
-      await this.limiter(limit, windowMs).consume(key, 1);
-      return 0;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
-      throw error instanceof StateError ? error : new StateError((error as Error)?.message ?? String(error), { cause: error });
+      return await turn;
+    } finally {
+      if (this.queues.get(key) === turn) this.queues.delete(key);
     }
   }
 
-  /** Calls counted against `key` in its current window. */
-  async used(key: string, limit: number, windowMs: number): Promise<number> {
-    const res = await this.limiter(limit, windowMs).get(key);
-    return res?.consumedPoints ?? 0;
+  /** The ms until `key` has room, as last seen full here; 0 when not known to be full. */
+  private waitFor(key: string): number {
+    const until = this.fullUntil.get(key);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left > 0) return left;
+    this.fullUntil.delete(key);
+    return 0;
+  }
+
+  private async takeNow(key: string, windows: readonly Window[]): Promise<number> {
+    this.prune();
+    const wait = await this.db
+      .transaction(
+        async (tx) => {
+          await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, key]);
+          let wait = 0;
+          for (const { limit, windowMs } of windows) {
+            const rows = await tx.query<{ n: number; free_in: number | null }>(
+              `SELECT count(*)::int AS n,
+                    (EXTRACT(EPOCH FROM (min(at) + $2 * interval '1 millisecond' - clock_timestamp())) * 1000)::float8 AS free_in
+             FROM (SELECT at FROM fleet_calls WHERE key = $1 AND at > clock_timestamp() - $2 * interval '1 millisecond'
+                   ORDER BY at DESC LIMIT $3) AS recent`,
+              [key, windowMs, limit],
+            );
+            // The limit-th newest call leaves the window first among those that count.
+            const { n, free_in } = rows[0]!;
+            if (n >= limit) wait = Math.max(wait, Math.max(1, Math.ceil(free_in ?? windowMs)));
+          }
+          if (!wait) await tx.query('INSERT INTO fleet_calls (key, at) VALUES ($1, clock_timestamp())', [key]);
+          return wait;
+        },
+        { timeoutMs: this.timeoutMs },
+      )
+      .catch((error: Error) => {
+        this.down = { until: Date.now() + RETRY_DATABASE_MS, reason: error.message };
+        throw error;
+      });
+    this.down = undefined;
+    if (wait) this.fullUntil.set(key, Date.now() + wait);
+    // Bounded: a key is remembered only while it is full.
+    if (this.fullUntil.size > 10_000) this.fullUntil.clear();
+    return wait;
+  }
+
+  /** Calls counted against `key` in the last `windowMs`. */
+  async used(key: string, windowMs: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM fleet_calls WHERE key = $1 AND at > clock_timestamp() - $2 * interval '1 millisecond'`,
+      [key, windowMs],
+      { timeoutMs: this.timeoutMs },
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Forgets calls older than every window, now and then (any instance may). */
+  private prune(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    void this.db
+      .query(`DELETE FROM fleet_calls WHERE at < clock_timestamp() - $1 * interval '1 millisecond'`, [KEEP_MS], {
+        timeoutMs: this.timeoutMs,
+      })
+      .catch(() => undefined);
   }
 }

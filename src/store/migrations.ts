@@ -76,7 +76,7 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
       CREATE UNIQUE INDEX mutation_history_entry_key ON mutation_history (entry_key)`,
   },
   {
-    id: '003-webhooks-known-states-rate-limits',
+    id: '003-webhooks-known-states-fleet-calls',
     sql: `
       CREATE TABLE webhook_events (
         event_id text PRIMARY KEY,
@@ -85,19 +85,21 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
         received_at timestamptz NOT NULL DEFAULT now(),
         processed boolean NOT NULL DEFAULT false,
         claimed_by text,
-        claimed_at timestamptz
+        claimed_at timestamptz,
+        echo_of text
       );
       CREATE INDEX webhook_events_pending ON webhook_events (received_at) WHERE NOT processed;
+      CREATE UNIQUE INDEX webhook_events_echo_of ON webhook_events (echo_of) WHERE echo_of IS NOT NULL;
       CREATE TABLE stamp_states (
         stamp_idx integer PRIMARY KEY,
         state jsonb,
         confirmed_at timestamptz,
         changed_at timestamptz
       );
-      CREATE TABLE rate_limits (
-        key varchar(255) PRIMARY KEY,
-        points integer NOT NULL DEFAULT 0,
-        expire bigint
-      )`,
+      CREATE TABLE fleet_calls (
+        key text NOT NULL,
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX fleet_calls_key_at ON fleet_calls (key, at)`,
   },
 ];

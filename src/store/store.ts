@@ -115,7 +115,12 @@ export interface ChangeNotice {
   at: string;
   /** The webhook's Event-Id, or the history entry's id. */
   eventId: string | null;
+  /** A webhook echoing a change made through the gateway, which was announced already: caches only. */
+  echo?: boolean;
 }
+
+/** The advisory-lock space in which webhook events of one stamp pair with the gateway's changes. */
+const ECHO_LOCK_SPACE = 0x534745; // "SGE"
 
 /** The stamp API asked every process to slow down until `until` (epoch ms). */
 export interface PauseNotice {
@@ -482,11 +487,15 @@ export class GatewayStore {
 
   /**
    * Handles a recorded event once: marks it processed and announces its change in one transaction.
-   * False when another process (or an earlier try) has done it.
+   * An event that echoes a change made through the gateway (one of `echoOf` operations on the same
+   * stamp, in flight or ended within two minutes, not yet paired with an event) is paired with it and
+   * announced as an echo: caches forget the stamp, but subscribers already had that change. False when
+   * another process (or an earlier try) has handled the event.
    */
   async processWebhook(
     eventId: string,
-    change: (event: { action: string; stampIdx: number | null; receivedAt: Date }) => ChangeNotice | null,
+    change: (event: { action: string; stampIdx: number | null; receivedAt: Date }) => ChangeNotice,
+    echoOf: (action: string) => readonly string[],
     bound: Bound = {},
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
@@ -494,9 +503,33 @@ export class GatewayStore {
         'UPDATE webhook_events SET processed = true, claimed_by = $2, claimed_at = now() WHERE event_id = $1 AND NOT processed RETURNING action, stamp_idx, received_at',
         [eventId, this.owner],
       );
-      if (!rows[0]) return false;
-      const notice = change({ action: rows[0].action, stampIdx: rows[0].stamp_idx, receivedAt: new Date(rows[0].received_at) });
-      if (notice) await this.announce(tx, notice);
+      const event = rows[0];
+      if (!event) return false;
+      const notice = change({ action: event.action, stampIdx: event.stamp_idx, receivedAt: new Date(event.received_at) });
+      const operations = echoOf(event.action);
+      if (event.stamp_idx !== null && operations.length) {
+        // One change at a time pairs with its echo: concurrent events of a stamp queue here.
+        await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [ECHO_LOCK_SPACE, event.stamp_idx]);
+        const echo = await tx.query<{ key: string }>(
+          `SELECT key FROM (
+             SELECT 'attempt:' || id AS key, created_at AS at FROM mutation_attempts
+              WHERE stamp_idx = $1 AND operation = ANY($2::text[]) AND state = 'sending'
+             UNION ALL
+             SELECT entry_key AS key, at FROM mutation_history
+              WHERE stamp_idx = $1 AND operation = ANY($2::text[]) AND outcome <> 'NOT_APPLIED'
+                AND entry_key IS NOT NULL AND at > now() - interval '2 minutes'
+           ) AS changes
+           WHERE NOT EXISTS (SELECT 1 FROM webhook_events w WHERE w.echo_of = changes.key)
+           ORDER BY at LIMIT 1`,
+          [event.stamp_idx, operations],
+        );
+        if (echo[0]) {
+          await tx.query('UPDATE webhook_events SET echo_of = $2 WHERE event_id = $1', [eventId, echo[0].key]);
+          await this.announce(tx, { ...notice, echo: true });
+          return true;
+        }
+      }
+      await this.announce(tx, notice);
       return true;
     }, bound);
   }

@@ -22,11 +22,17 @@ export interface QuotaOptions {
   now?: () => number;
 }
 
-/** A budget counted for the whole fleet: 0 when the call fits, else the ms until it would; throws when it cannot be reached. */
+/**
+ * A budget counted for the whole fleet, over sliding windows: take() counts a call when it fits every
+ * window of its key (0), else says the ms until it would; both throw when it cannot be reached.
+ */
 export interface FleetBudget {
-  take(key: string, limit: number, windowMs: number): Promise<number>;
-  used(key: string, limit: number, windowMs: number): Promise<number>;
+  take(key: string, windows: ReadonlyArray<{ limit: number; windowMs: number }>): Promise<number>;
+  used(key: string, windowMs: number): Promise<number>;
 }
+
+/** The fleet's key of the account's calls (minute and hour). */
+const ACCOUNT = 'account';
 
 /** Retries allowed: a share of the calls of the last 10 s, and at least this many. */
 const RETRY_BUDGET_RATIO = 0.2;
@@ -102,8 +108,8 @@ export class Quota {
     const { fleet } = this.options;
     if (fleet) {
       [minuteUsed, hourUsed] = await Promise.all([
-        fleet.used('minute', this.options.perMinute, 60_000).catch(() => minuteUsed),
-        fleet.used('hour', this.options.perHour, 3_600_000).catch(() => hourUsed),
+        fleet.used(ACCOUNT, 60_000).catch(() => minuteUsed),
+        fleet.used(ACCOUNT, 3_600_000).catch(() => hourUsed),
       ]);
     }
     return {
@@ -114,18 +120,41 @@ export class Quota {
     };
   }
 
+  /**
+   * Whether the fleet's budget can be reached (for /ready): throws why not. While it could not be,
+   * asks it again, so that /ready recovers without waiting for a call.
+   */
+  async checkFleet(): Promise<void> {
+    const { fleet } = this.options;
+    if (!fleet || !this.fleetTrouble) return;
+    try {
+      await fleet.used(ACCOUNT, 60_000);
+      this.fleetTrouble = undefined;
+    } catch {
+      throw new Error(this.fleetTrouble);
+    }
+  }
+
   /** Pauses every call until `until` (epoch ms): the stamp API asked, here or in another instance. */
   pause(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
+  /** The account's windows, for the fleet. */
+  private accountWindows(): Array<{ limit: number; windowMs: number }> {
+    return [
+      { limit: this.options.perMinute, windowMs: 60_000 },
+      { limit: this.options.perHour, windowMs: 3_600_000 },
+    ];
+  }
+
   /**
-   * Counts one call in the fleet's window `key`, or, while the fleet's budget cannot be reached, in
+   * Counts one call against the fleet's `key`, or, while the fleet's budget cannot be reached, in
    * this process's small allowance: no call is made beyond it. 0 when it fits, else ms to wait.
    */
-  private async fleetTake(fleet: FleetBudget, key: string, limit: number, windowMs: number): Promise<number> {
+  private async fleetTake(fleet: FleetBudget, key: string, windows: ReadonlyArray<{ limit: number; windowMs: number }>): Promise<number> {
     try {
-      const wait = await fleet.take(key, limit, windowMs);
+      const wait = await fleet.take(key, windows);
       this.fleetTrouble = undefined;
       return wait;
     } catch (error) {
@@ -134,8 +163,8 @@ export class Quota {
       this.allowance.prune(now);
       if (this.allowance.length >= (this.options.localAllowance ?? 0))
         return this.allowance.length ? this.allowance.oldest + 60_000 - now : 60_000;
-      // Taken once per call, in the minute window only.
-      if (key === 'minute') this.allowance.add(now);
+      // Taken once per call: by the account's key (a caller's share is checked before it).
+      if (key === ACCOUNT) this.allowance.add(now);
       return 0;
     }
   }
@@ -199,15 +228,14 @@ export class Quota {
   ): Promise<void> {
     if (caller) {
       const limit = Math.max(1, Math.floor(this.options.perMinute * caller.share));
-      const wait = await this.fleetTake(fleet, `caller:${caller.id}`, limit, 60_000);
+      const wait = await this.fleetTake(fleet, `caller:${caller.id}`, [{ limit, windowMs: 60_000 }]);
       if (wait) throw new UpstreamShedError(endpoint, 'share', Math.max(1, Math.ceil(wait / 1000)));
     }
     for (;;) {
       const now = this.now();
       if (now >= deadline) throw new UpstreamShedError(endpoint, 'deadline', 1);
       let wait = Math.max(0, this.pausedUntil - now);
-      if (!wait) wait = await this.fleetTake(fleet, 'minute', this.options.perMinute, 60_000);
-      if (!wait) wait = await this.fleetTake(fleet, 'hour', this.options.perHour, 3_600_000);
+      if (!wait) wait = await this.fleetTake(fleet, ACCOUNT, this.accountWindows());
       if (!wait) break;
       if (wait > Math.min(this.options.maxQueueWaitMs, deadline - this.now())) {
         throw new UpstreamShedError(endpoint, 'quota', Math.max(1, Math.ceil(wait / 1000)));
@@ -246,11 +274,7 @@ export class Quota {
     if (this.recentRetries.length >= budget) return false;
     const { fleet } = this.options;
     if (fleet) {
-      if (
-        (await this.fleetTake(fleet, 'minute', this.options.perMinute, 60_000)) ||
-        (await this.fleetTake(fleet, 'hour', this.options.perHour, 3_600_000))
-      )
-        return false;
+      if (await this.fleetTake(fleet, ACCOUNT, this.accountWindows())) return false;
     } else if (this.windowsFull()) return false;
     this.recentRetries.add(now);
     this.minute.add(now);

@@ -234,3 +234,97 @@ describe('POST /webhooks/vivoldi without STAMP_WEBHOOK_SECRET', () => {
     expect((await deliver(gw, 1000)).status).toBe(404);
   });
 });
+
+describe('the loop: the sandbox sends signed webhooks to the gateway', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({
+      webhooks: { secret: SECRET },
+      resilience: { cacheTtlMs: 300_000 },
+      sandboxOptions: { webhooks: { retryDelaysMs: [100, 200, 400] } },
+    });
+    gw.sandbox.webhooks.setTarget({ url: `${gw.url}/webhooks/vivoldi`, secret: SECRET });
+  });
+  afterAll(() => gw.close());
+
+  const admin = (path: string, body: unknown = {}) =>
+    fetch(`${gw.sandbox.url}/__sandbox${path}`, {
+      method: 'POST',
+      headers: { authorization: `APIKey ${gw.sandbox.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<{ code: number; result: any }>);
+  const deliveredFor = (idx: number) => gw.sandbox.webhooks.deliveries().filter((d) => d.stampIdx === idx);
+
+  it('a mutation through the gateway is one event: the webhook that echoes it is recorded, not published again', async () => {
+    const idx = seedStamp(gw.sandbox, { stamps: 1 });
+    const s = await subscribeSse(gw.url, FOLLOW, { i: idx });
+    await gw.post('mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stampIdx } }', { i: idx });
+    expect((await s.next(1_000)).data.stampChanged).toMatchObject({ source: 'GATEWAY', action: 'ADDED', stamp: { stamps: 2 } });
+    await expect.poll(() => deliveredFor(idx).map((d) => d.delivered)).toEqual([true]);
+    expect(await quietFor(s, 500)).toBe(0);
+    const rows = await gw.store.db.query<{ echo_of: string | null }>('SELECT echo_of FROM webhook_events WHERE stamp_idx = $1', [idx]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.echo_of).toMatch(/^attempt:/);
+    s.close();
+  });
+
+  it('a change from the dashboard arrives by webhook as one event, and a cached read shows it', async () => {
+    const idx = seedStamp(gw.sandbox, { stamps: 1 });
+    expect((await gw.post(READ, { i: idx })).body.data.stamp.stamps).toBe(1);
+    const s = await subscribeSse(gw.url, FOLLOW, { i: idx });
+    expect((await admin(`/stamps/${idx}/add`)).result.stamps).toBe(2);
+    const event = (await s.next(1_000)).data.stampChanged;
+    expect(event).toMatchObject({ source: 'WEBHOOK', action: 'ADDED', stamp: { stamps: 2 }, eventId: deliveredFor(idx)[0]!.eventId });
+    expect((await gw.post(READ, { i: idx })).body.data.stamp.stamps).toBe(2);
+    await admin(`/stamps/${idx}/remove`);
+    expect((await s.next(1_000)).data.stampChanged).toMatchObject({ action: 'REMOVED', stamp: { stamps: 1 } });
+    await admin(`/stamps/${idx}/redeem`);
+    expect((await s.next(1_000)).data.stampChanged).toMatchObject({ action: 'REDEEMED', stamp: null });
+    expect(await quietFor(s, 300)).toBe(0);
+    s.close();
+  });
+
+  it('a delivery duplicated by the fault switch is one event; a dropped one is none (the TTL is the net)', async () => {
+    const idx = seedStamp(gw.sandbox);
+    const s = await subscribeSse(gw.url, FOLLOW, { i: idx });
+    await admin('/webhooks/faults', { duplicate: 1 });
+    await admin(`/stamps/${idx}/add`);
+    expect((await s.next(1_000)).data.stampChanged.action).toBe('ADDED');
+    await gw.sandbox.webhooks.settle(2_000);
+    expect(deliveredFor(idx)[0]).toMatchObject({ duplicated: true, delivered: true });
+    expect(await quietFor(s, 300)).toBe(0);
+    await admin('/webhooks/faults', { drop: 1 });
+    await admin(`/stamps/${idx}/add`);
+    expect(deliveredFor(idx)[1]!.attempts).toEqual(['dropped']);
+    expect(await quietFor(s, 500)).toBe(0);
+    s.close();
+  });
+
+  it('retries a failed delivery with backoff under the same Event-Id, signed anew each time', async () => {
+    const { createServer } = await import('node:http');
+    const seen: Array<{ eventId: string; requestId: string; signature: string }> = [];
+    const receiver = createServer((req, res) => {
+      seen.push({
+        eventId: String(req.headers['x-vivoldi-event-id']),
+        requestId: String(req.headers['x-vivoldi-request-id']),
+        signature: String(req.headers['x-vivoldi-signature']),
+      });
+      req.resume();
+      res.writeHead(seen.length < 3 ? 503 : 204).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as { port: number }).port;
+    gw.sandbox.webhooks.setTarget({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET });
+    try {
+      const idx = seedStamp(gw.sandbox);
+      await admin(`/stamps/${idx}/add`);
+      await expect.poll(() => deliveredFor(idx)[0]?.delivered, { timeout: 5_000 }).toBe(true);
+      expect(deliveredFor(idx)[0]!.attempts).toEqual([503, 503, 204]);
+      expect(new Set(seen.map((s) => s.eventId)).size).toBe(1);
+      expect(new Set(seen.map((s) => s.requestId)).size).toBe(3);
+    } finally {
+      gw.sandbox.webhooks.setTarget({ url: `${gw.url}/webhooks/vivoldi`, secret: SECRET });
+      receiver.close();
+    }
+  });
+});

@@ -145,6 +145,34 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
     expect(back).toBeLessThan(50);
   }, 90_000);
 
+  it('fails safe on the shared quota: while PostgreSQL is stopped no more than the local allowance reaches the stamp API, known states answer the rest, and /ready says why', async () => {
+    const gw = await gateway(`t_${randomBytes(4).toString('hex')}`, { STAMP_API_LOCAL_ALLOWANCE: '5', STAMP_API_RATE_PER_MINUTE: '600' });
+    const known = fresh(2);
+    expect((await gw.post(READ, { i: known })).body.data.stamp.stamps).toBe(2);
+    cluster.stop('immediate');
+    try {
+      sandbox.requests.clear();
+      const distinct = Array.from({ length: 20 }, () => fresh());
+      const answers = [];
+      for (const i of distinct) answers.push(await gw.post(READ, { i }));
+      expect(sandbox.requests.count('validate')).toBeLessThanOrEqual(5);
+      expect(answers.filter((a) => a.body.data?.stamp).length).toBe(sandbox.requests.count('validate'));
+      for (const a of answers.filter((x) => !x.body.data?.stamp)) {
+        expect(a.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_RATE_LIMITED');
+        expect(a.ms).toBeLessThan(DEADLINE_MS);
+      }
+      // A stamp read before the outage answers from the state the stamp API last confirmed, with its age.
+      const cached = await gw.post('query($i: Int!) { stamp(stampIdx: $i) { stamps asOf } }', { i: known });
+      expect(cached.body.data.stamp.stamps).toBe(2);
+      const notReady = await ready(gw.ready);
+      expect(notReady.status).toBe(503);
+      expect(notReady.body.failed.quota).toMatch(/shared quota cannot be reached.*limited to 5 a minute/);
+    } finally {
+      cluster.start();
+    }
+    await expect.poll(async () => (await ready(gw.ready)).status, { timeout: 20_000, interval: 500 }).toBe(200);
+  }, 90_000);
+
   it('kill -9 during 50 concurrent adjustments: every change the stamp API saw has exactly one history row, and every key answers at once', async () => {
     const schema = `t_${randomBytes(4).toString('hex')}`;
     const a = await gateway(schema);

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetLimits } from '../../src/store/fleet-limits.js';
+import { GatewayStore } from '../../src/store/store.js';
+import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
+
+describe.skipIf(!DATABASE_URL_TEST)('fleet limits in PostgreSQL: one budget for every instance', () => {
+  const schema = freshSchema();
+  let a: GatewayStore;
+  let b: GatewayStore;
+  beforeAll(async () => {
+    a = await GatewayStore.open({ databaseUrl: DATABASE_URL_TEST, schema });
+    b = await GatewayStore.open({ databaseUrl: DATABASE_URL_TEST, schema });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('two instances taking at once never pass the limit between them, and say how long to wait', async () => {
+    const [fa, fb] = [new FleetLimits(a.db, 3_000), new FleetLimits(b.db, 3_000)];
+    const window = [{ limit: 30, windowMs: 60_000 }];
+    const waits = await Promise.all(Array.from({ length: 80 }, (_, i) => (i % 2 ? fa : fb).take('k1', window)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(30);
+    for (const w of waits.filter((w) => w > 0)) expect(w).toBeGreaterThan(55_000);
+    expect(await fa.used('k1', 60_000)).toBe(30);
+    // Another key has a budget of its own.
+    expect(await fb.take('k2', window)).toBe(0);
+  });
+
+  it('slides: a slot frees when the oldest call leaves the window, not at a window edge', async () => {
+    const f = new FleetLimits(a.db, 3_000);
+    const window = [{ limit: 3, windowMs: 800 }];
+    for (let i = 0; i < 3; i++) {
+      expect(await f.take('slide', window)).toBe(0);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const wait = await f.take('slide', window);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(800);
+    await new Promise((r) => setTimeout(r, wait + 20));
+    expect(await f.take('slide', window)).toBe(0);
+    // Only one slot freed: the next call waits again.
+    expect(await f.take('slide', window)).toBeGreaterThan(0);
+  });
+
+  it('counts a call only when it fits every window of its key', async () => {
+    const f = new FleetLimits(a.db, 3_000);
+    const windows = [
+      { limit: 5, windowMs: 60_000 },
+      { limit: 2, windowMs: 3_600_000 },
+    ];
+    expect(await f.take('two', windows)).toBe(0);
+    expect(await f.take('two', windows)).toBe(0);
+    expect(await f.take('two', windows)).toBeGreaterThan(3_000_000);
+    expect(await f.used('two', 60_000)).toBe(2);
+  });
+});
