@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   SUBSCRIPTIONS_PER_INSTANCE: int(1, 1_000_000).default(10_000),
   STAMP_UNAVAILABLE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   STAMP_API_CALLER_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+  STAMP_API_REFRESH_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
   STAMP_API_RATE_PER_MINUTE: int(1, 1_000_000).default(180),
   STAMP_API_RATE_PER_HOUR: int(1, 60_000_000).default(1_800),
   STAMP_API_MAX_QUEUE_WAIT_MS: int(0, 60_000).default(2_000),
@@ -114,6 +115,8 @@ export interface ResilienceOptions {
   unavailableCacheTtlMs: number;
   /** The share of the minute's quota one caller may spend (an API key may be given its own). */
   callerShare: number;
+  /** The share of the minute's quota spent refreshing known states that only aged past the TTL. */
+  refreshShare: number;
   /** Outgoing calls per minute and per hour: the plan's limits (Personal: 180 and 1800). */
   ratePerMinute: number;
   ratePerHour: number;
@@ -272,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cacheTtlMs: e.STAMP_READ_CACHE_TTL_MS ?? (webhooksOn ? 300_000 : 3_000),
       unavailableCacheTtlMs: e.STAMP_UNAVAILABLE_CACHE_TTL_MS,
       callerShare: e.STAMP_API_CALLER_SHARE,
+      refreshShare: e.STAMP_API_REFRESH_SHARE,
       ratePerMinute: e.STAMP_API_RATE_PER_MINUTE,
       ratePerHour: e.STAMP_API_RATE_PER_HOUR,
       maxQueueWaitMs: e.STAMP_API_MAX_QUEUE_WAIT_MS,

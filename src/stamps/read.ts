@@ -17,34 +17,39 @@ export async function fetchStamp(api: StampApi, stampIdx: number, details: Recor
 }
 
 /**
- * The read behind the cache: what another instance confirmed within the TTL (shared through
- * PostgreSQL, so a stamp is not fetched again by each instance), else the stamp API. When no quota is
- * left for the call, the last state the stamp API confirmed, if no change has been announced since
- * (its `asOf` says how old it is). Mutations never act on such state: they read with readForWrite.
+ * The read behind the cache. A state the stamp API confirmed within the TTL, kept in the state store
+ * (another instance's read, on PostgreSQL; an earlier run's), is not fetched again. Else the stamp
+ * API: a stamp never seen (or changed since) with the caller's own quota; a stamp whose known state
+ * only aged past the TTL (no change announced since) is a refresh, from the small share of the quota
+ * kept for refreshes (STAMP_API_REFRESH_SHARE). When no quota is left for the call, the last state
+ * the stamp API confirmed answers, its `asOf` saying how old it is. Mutations never act on such state:
+ * they read with readForWrite.
  */
 async function confirmedRead(s: StampSession, stampIdx: number): Promise<Stamp> {
   const { cache, store } = s.deps;
   // A stamp this request changed is read from the stamp API: its change is announced only when the request ends.
-  const sharedStates = s.deps.sharedStates && !s.changed.has(stampIdx);
-  const shared = () => store.knownState(stampIdx, { timeoutMs: 250 }).catch(() => undefined);
-  if (sharedStates) {
-    const known = await shared();
-    if (known && Date.now() - known.confirmedAt.getTime() < cache.options.ttlMs)
-      return { ...known.stamp, asOf: known.confirmedAt.toISOString() };
+  const changedHere = s.changed.has(stampIdx);
+  const stored = s.deps.sharedStates && !changedHere;
+  let known: Stamp | undefined;
+  if (stored) {
+    const state = await store.knownState(stampIdx, { timeoutMs: 250 }).catch(() => undefined);
+    if (state) {
+      known = { ...state.stamp, asOf: state.confirmedAt.toISOString() };
+      if (Date.now() - state.confirmedAt.getTime() < cache.options.ttlMs) return known;
+    }
+  }
+  if (!changedHere) {
+    const local = cache.lastConfirmed(stampIdx);
+    if (local && (!known || Date.parse(local.asOf ?? '') >= Date.parse(known.asOf ?? ''))) known = local;
   }
   const started = new Date();
   try {
-    const stamp = await fetchStamp(s.api, stampIdx);
+    const stamp = await fetchStamp(known ? s.refreshApi() : s.api, stampIdx);
     cache.confirm(stamp);
-    if (sharedStates) void store.saveKnownState(stamp, started, { timeoutMs: 1_000 }).catch(() => undefined);
+    if (stored) void store.saveKnownState(stamp, started, { timeoutMs: 1_000 }).catch(() => undefined);
     return stamp;
   } catch (error) {
-    if (error instanceof UpstreamShedError && (error.reason === 'quota' || error.reason === 'share')) {
-      const local = cache.lastConfirmed(stampIdx);
-      if (local) return local;
-      const known = sharedStates ? await shared() : undefined;
-      if (known) return { ...known.stamp, asOf: known.confirmedAt.toISOString() };
-    }
+    if (known && error instanceof UpstreamShedError && (error.reason === 'quota' || error.reason === 'share')) return known;
     throw error;
   }
 }

@@ -28,8 +28,13 @@ export interface StampDeps {
   stateTimeoutMs: number;
   /** Writes owed to the state store that must not hold up an answer. */
   outbox: Outbox;
-  /** Whether confirmed states are shared with other instances through the database (PostgreSQL, cache on). */
+  /**
+   * Whether confirmed states are kept in the state store (cache on): shared with the other instances
+   * on PostgreSQL, and kept across restarts.
+   */
   sharedStates: boolean;
+  /** The share of the quota for refreshing states that only aged past the TTL. */
+  refreshShare: number;
   /** The changes of stamps, heard from every instance. */
   changes: ChangeFeed;
   /** Subscriptions per caller and per process. */
@@ -60,6 +65,17 @@ export class StampSession {
   /** The bound of a state-store call now: its own limit, within what is left of the request's deadline. */
   stateBound(): Bound {
     return { timeoutMs: Math.max(1, Math.min(this.deps.stateTimeoutMs, this.deadline - Date.now())) };
+  }
+
+  private refresh?: StampApi;
+
+  /** The stamp API for refreshing a known state: counted against the refresh share of the quota, not the caller's. */
+  refreshApi(): StampApi {
+    this.refresh ??= new StampApi(this.deps.client, this.requestId, this.deadline, {
+      id: 'gateway:refresh',
+      share: this.deps.refreshShare,
+    });
+    return this.refresh;
   }
 
   /** Stamps this request changed (or may have): what other instances confirmed of them is older than that. */
