@@ -106,7 +106,8 @@ export async function buildParts(
     stateTimeoutMs: config.database.timeoutMs,
     outbox: new Outbox(logger, 10_000, config.database.timeoutMs),
     sharedStates: resilience.cacheTtlMs > 0,
-    refreshShare: resilience.refreshShare,
+    // Without webhooks nothing says a known state is still right: it is refreshed like any read.
+    refreshShare: config.webhooks.secret ? resilience.refreshShare : undefined,
     changes,
     subscriptionLimits: config.subscriptions,
     log: logger,

@@ -33,8 +33,11 @@ export interface StampDeps {
    * on PostgreSQL, and kept across restarts.
    */
   sharedStates: boolean;
-  /** The share of the quota for refreshing states that only aged past the TTL. */
-  refreshShare: number;
+  /**
+   * The share of the quota for refreshing states that only aged past the TTL, when changes are
+   * announced (webhooks on); none: a refresh is the caller's read like any other.
+   */
+  refreshShare?: number;
   /** The changes of stamps, heard from every instance. */
   changes: ChangeFeed;
   /** Subscriptions per caller and per process. */

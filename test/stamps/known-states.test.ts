@@ -46,12 +46,13 @@ describe('refreshes of states that only aged have a small share of the quota', (
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startGateway({
+      webhooks: { secret: 'known-states-secret-0123456789' },
       resilience: { ratePerMinute: 100, ratePerHour: 10_000, maxQueueWaitMs: 0, cacheTtlMs: 200, refreshShare: 0.02 },
     });
   });
   afterAll(() => gw.close());
 
-  it('refreshes two a minute, answers the rest from known state, and still reads new stamps', async () => {
+  it('with webhooks on, refreshes two a minute, answers the rest from known state, and still reads new stamps', async () => {
     const ids = Array.from({ length: 5 }, () => seedStamp(gw.sandbox));
     for (const i of ids) await gw.post(READ, { i });
     await sleep(300);
@@ -65,6 +66,23 @@ describe('refreshes of states that only aged have a small share of the quota', (
     const changed = ids[4]!;
     await gw.post(ADD, { i: changed });
     expect((await gw.post(READ, { i: changed })).body.data.stamp.stamps).toBe(1);
+  });
+});
+
+describe('without webhooks nothing says an aged state is still right', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ resilience: { ratePerMinute: 100, ratePerHour: 10_000, maxQueueWaitMs: 0, cacheTtlMs: 200, refreshShare: 0.02 } });
+  });
+  afterAll(() => gw.close());
+
+  it('refreshes every aged state with the caller’s own quota', async () => {
+    const ids = Array.from({ length: 5 }, () => seedStamp(gw.sandbox));
+    for (const i of ids) await gw.post(READ, { i });
+    await sleep(300);
+    gw.sandbox.requests.clear();
+    await Promise.all(ids.map((i) => gw.post(READ, { i })));
+    expect(gw.sandbox.requests.count('validate')).toBe(5);
   });
 });
 
