@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Started, startProcess } from './helpers/process.js';
+import { subscribeSse } from './helpers/subscriptions.js';
 
 // `npm start` as a new user runs it: no key, so the embedded sandbox, with state under DATA_DIR.
 describe('npm start', () => {
@@ -40,6 +41,21 @@ describe('npm start', () => {
     expect(await res.json()).toEqual({ data: { stamp: { user: { id: 'demo-alice' }, stamps: 3, maxStamps: 10 } } });
     const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await page.text()).toMatch(/<title>Stamp Gateway<\/title>/);
+  });
+
+  it('runs the whole webhook loop locally: a change "from the dashboard" of the embedded sandbox reaches a subscriber', async () => {
+    const sandboxUrl = /"sandboxUrl":"(http:\/\/[^"]+)"/.exec(gateway.output())![1]!;
+    expect(gateway.output()).toMatch(/the embedded sandbox sends its webhooks to http:\/\/127\.0\.0\.1:\d+\/webhooks\/vivoldi/);
+    const stream = await subscribeSse(gateway.ready, 'subscription { stampChanged(stampIdx: 1000) { action source stamp { stamps } } }');
+    const res = await fetch(`${sandboxUrl}/__sandbox/stamps/1000/add`, {
+      method: 'POST',
+      headers: { authorization: 'APIKey sandbox-dev-key' },
+    });
+    expect(res.status).toBe(200);
+    expect((await stream.next(2_000)).data.stampChanged).toEqual({ action: 'ADDED', source: 'WEBHOOK', stamp: { stamps: 4 } });
+    stream.close();
+    // The webhook secret made up for the run (64 hex characters) is never logged.
+    expect(gateway.output()).not.toMatch(/[0-9a-f]{64}/);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
+import { type ShopResult, shopLoad } from './shop-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -38,6 +39,8 @@ interface Row extends LoadResult {
 }
 
 const rows: Row[] = [];
+const shop: ShopResult[] = [];
+const SHOP_MINUTES = Number(process.env.BENCH_SHOP_MINUTES ?? 3);
 async function row(
   name: string,
   processName: string,
@@ -109,10 +112,10 @@ try {
     STAMP_API_KEY: KEY,
     GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'),
     DATA_DIR: join(dataDir, name),
-    MUTATIONS_PER_MINUTE: '100000000',
-    STAMP_MUTATIONS_PER_MINUTE: '100000000',
-    STAMP_API_RATE_PER_MINUTE: '100000000',
-    STAMP_API_RATE_PER_HOUR: '1000000000',
+    MUTATIONS_PER_MINUTE: '1000000',
+    STAMP_MUTATIONS_PER_MINUTE: '1000000',
+    STAMP_API_RATE_PER_MINUTE: '1000000',
+    STAMP_API_RATE_PER_HOUR: '60000000',
     STAMP_READ_CACHE_TTL_MS: '0',
     NODE_OPTIONS: '',
     ...extra,
@@ -271,6 +274,30 @@ try {
     });
   }
 
+  if (wanted('shop')) {
+    // Minutes of wall time, so the three scenarios run side by side, each in processes of its own.
+    console.log(`measuring: a shop chain's load, ${SHOP_MINUTES} min cold (webhooks off and on) and ${2 * SHOP_MINUTES} min warm ...`);
+    shop.push(
+      ...(await Promise.all([
+        shopLoad({ name: '6a webhooks off (3 s TTL), cold', webhooks: false, warm: false, minutes: SHOP_MINUTES }),
+        shopLoad({ name: '6b webhooks on (5 min TTL), cold', webhooks: true, warm: false, minutes: SHOP_MINUTES }),
+        shopLoad({
+          name: '6c webhooks on, every stamp confirmed before (steady state)',
+          webhooks: true,
+          warm: true,
+          minutes: 2 * SHOP_MINUTES,
+        }),
+      ])),
+    );
+    const last = (r: ShopResult) => r.minutes.at(-1)!;
+    for (const r of shop) extra[`shop ${r.name.slice(0, 2)} last minute answered %`] = last(r).answeredPercent;
+    const steady = shop.find((r) => r.name.startsWith('6c'));
+    if (steady) {
+      extra.steadyReadsPerUpstreamCall = Math.round((1000 / Math.max(1, last(steady).upstreamCallsPer1000Reads)) * 10) / 10;
+      extra.steadyStaleReadsAfter1s = steady.minutes.reduce((n, m) => n + m.staleAfter1s, 0);
+    }
+  }
+
   if (wanted('leak')) {
     process.stdout.write('measuring: RSS after 10,000 and 100,000 reads ... ');
     const { runCount } = await import('./measure.js');
@@ -328,8 +355,30 @@ const markdown = [
   `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
   ...table.slice(1).map((t) => `| ${t.join(' | ')} |`),
 ].join('\n');
+const shopHeader = [
+  'scenario',
+  'minute',
+  'reads',
+  'answered %',
+  'upstream calls / 1,000 reads',
+  'oldest asOf served (s)',
+  'stale > 1 s after an outside change',
+];
+const shopMarkdown = shop.length
+  ? [
+      `| ${shopHeader.join(' | ')} |`,
+      `|${shopHeader.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+      ...shop.flatMap((r) =>
+        r.minutes.map(
+          (m) =>
+            `| ${r.name} | ${m.minute} | ${m.reads} | ${m.answeredPercent} | ${m.upstreamCallsPer1000Reads} | ${m.oldestAsOfSeconds} | ${m.staleAfter1s} |`,
+        ),
+      ),
+    ].join('\n')
+  : '';
 console.log(`\n${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured\n`);
 for (const t of table) console.log(t.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+if (shopMarkdown) console.log(`\nA shop chain's load (20 customer reads/s, Zipf 1.1 over 2,000 stamps, 180 calls/min):\n${shopMarkdown}`);
 
 const at = new Date().toISOString();
 console.log('\nratios and checks:');
@@ -340,11 +389,15 @@ const ratioLines = Object.entries(ratios)
   .join('\n');
 await writeFile(
   new URL('results.json', here),
-  `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows, ratios }, null, 2)}\n`,
+  `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows, shop, ratios }, null, 2)}\n`,
 );
 await writeFile(
   new URL('results.md', here),
-  `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s per row.\n\n${markdown}\n\n${ratioLines}\n`,
+  `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s per row.\n\n${markdown}\n\n${
+    shopMarkdown
+      ? `A shop chain's load: 20 customer reads a second, Zipf 1.1 over 2,000 stamps, 180 calls a minute, an outside change every 5 s (by webhook when on).\n\n${shopMarkdown}\n\n`
+      : ''
+  }${ratioLines}\n`,
 );
 await writeFile(new URL('chart.svg', here), chart(rows, `${machine} — ${at.slice(0, 10)}`));
 console.log('\nwrote test/bench/results.json, results.md and chart.svg');

@@ -77,6 +77,19 @@ describe('subscriptions: every change is one event, to each subscriber, over SSE
     await settle();
   });
 
+  it('an EventSource-style GET works without the CSRF header, and a GET query is still refused without it', async () => {
+    const idx = seedStamp(gw.sandbox);
+    const url = `${gw.url}/graphql?query=${encodeURIComponent(FOLLOW)}&variables=${encodeURIComponent(JSON.stringify({ i: idx }))}`;
+    const abort = new AbortController();
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...staff }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    await expect.poll(open).toBe(1);
+    abort.abort();
+    await settle();
+    const query = await fetch(`${gw.url}/graphql?query=${encodeURIComponent('{ stamp(stampIdx: 1000) { stamps } }')}`, { headers: staff });
+    expect(query.status).toBe(403);
+  });
+
   it('each kind of mutation publishes exactly one event; a refused one publishes none', async () => {
     const idx = seedStamp(gw.sandbox, { cardIdx: 2, stamps: 5 });
     const s = await sse(idx);

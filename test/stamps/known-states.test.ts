@@ -72,7 +72,9 @@ describe('refreshes of states that only aged have a small share of the quota', (
 describe('without webhooks nothing says an aged state is still right', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ resilience: { ratePerMinute: 100, ratePerHour: 10_000, maxQueueWaitMs: 0, cacheTtlMs: 200, refreshShare: 0.02 } });
+    gw = await startGateway({
+      resilience: { ratePerMinute: 100, ratePerHour: 10_000, maxQueueWaitMs: 0, cacheTtlMs: 200, refreshShare: 0.02 },
+    });
   });
   afterAll(() => gw.close());
 
