@@ -1,10 +1,13 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// `npm run codegen`: prints the schema contract and the typed documents the tests use.
+const scalars = { Date: 'string', DateTime: 'string' };
+
+// `npm run codegen`: prints the schema contract, the typed documents the tests use, and the example
+// client's typed, persisted documents (examples/gql/persisted-documents.json is the allow-list a
+// gateway takes as PERSISTED_OPERATIONS_FILE).
 const config: CodegenConfig = {
   schema: './src/schema/index.ts',
   require: ['tsx/esm'],
-  documents: ['test/**/*.ts', '!test/gql/**'],
   ignoreNoDocuments: false,
   generates: {
     'schema/schema.graphql': {
@@ -12,14 +15,23 @@ const config: CodegenConfig = {
       config: { includeDirectives: true },
     },
     'test/gql/': {
+      documents: ['test/**/*.ts', '!test/gql/**'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
         emitLegacyCommonJSImports: false,
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { Date: 'string', DateTime: 'string' },
+        scalars,
       },
+    },
+    // What a front-end team copies: the operations in .graphql files, against the committed schema.
+    'examples/gql/': {
+      schema: './schema/schema.graphql',
+      documents: ['examples/operations/*.graphql'],
+      preset: 'client',
+      presetConfig: { persistedDocuments: true },
+      config: { useTypeImports: true, enumsAsTypes: true, scalars },
     },
   },
 };

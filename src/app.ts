@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Authenticator, type Caller, SCOPES } from './auth/authentication.js';
+import { devJwtSecret, devSecretFile } from './auth/dev-tokens.js';
 import { FleetMutationLimiter, SlidingWindowLimiter } from './auth/mutation-limits.js';
 import type { Config } from './config.js';
 import type { GatewayParts } from './gateway.js';
@@ -18,6 +19,7 @@ import { ChangeFeed } from './stamps/changes.js';
 import { readStampOrNull } from './stamps/read.js';
 import { type StampDeps, StampSession } from './stamps/session.js';
 import { StampCache } from './stamps/stamp-cache.js';
+import { StampUserIndex } from './stamps/user-index.js';
 import { WebhookInbox } from './stamps/webhooks.js';
 import { FleetLimits } from './store/fleet-limits.js';
 import { DataDirError, StateError } from './store/database.js';
@@ -93,6 +95,7 @@ export async function buildParts(
     (until) => quota.pause(until),
     logger,
   );
+  const userIndex = new StampUserIndex(store, logger);
   const stamps: StampDeps = {
     client,
     store,
@@ -108,6 +111,7 @@ export async function buildParts(
     sharedStates: resilience.cacheTtlMs > 0,
     // Without webhooks nothing says a known state is still right: it is refreshed like any read.
     refreshShare: config.webhooks.secret ? resilience.refreshShare : undefined,
+    userIndex,
     changes,
     subscriptionLimits: config.subscriptions,
     log: logger,
@@ -123,6 +127,7 @@ export async function buildParts(
           timeoutMs: Math.min(config.database.timeoutMs, 2_000),
         },
         logger,
+        userIndex,
       )
     : undefined;
   if (!webhooks)
@@ -152,6 +157,7 @@ export async function buildParts(
     async close() {
       changes.close();
       await webhooks?.stop();
+      await userIndex.close();
     },
   };
 }
@@ -202,7 +208,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   } else {
     log.info({ upstreamUrl: upstream.url }, `upstream mode: calling the stamp API at ${upstream.url}`);
   }
-  const auth = await Authenticator.create(config.auth);
+  // Sandbox mode without a JWT key accepts the development tokens `npm run token` signs (see dev-tokens.ts);
+  // requests without a token still act as the local administrator.
+  const devTokens = config.mode === 'sandbox' && config.auth.mode === 'local-admin' && !config.auth.jwtSecret && !config.auth.jwtPublicKey;
+  const auth = await Authenticator.create(devTokens ? { ...config.auth, jwtSecret: devJwtSecret(config.dataDir) } : config.auth);
+  if (devTokens)
+    log.info(`sandbox mode: development tokens from \`npm run token\` are accepted (secret in ${devSecretFile(config.dataDir)})`);
   if (config.auth.mode === 'off') log.warn('GATEWAY_AUTH=off: every request acts as an administrator. Never expose this gateway.');
   if (config.auth.mode === 'local-admin') {
     log.warn(
@@ -254,6 +265,17 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         : {},
     },
   );
+
+  // The sandbox's stamps are known from the start: its customers find their cards with myStamps at
+  // once (with a real stamp API an operator backfills the index with `npm run index-stamps`).
+  if (sandbox) {
+    let n = 0;
+    for (const row of sandbox.state.stamps.values()) {
+      parts.stamps.userIndex.seenUser(row.stampIdx, row.userId);
+      if (++n % 5_000 === 0) await parts.stamps.userIndex.flush();
+    }
+    await parts.stamps.userIndex.flush();
+  }
 
   // Idempotency keys live 24 h; a key never reused would otherwise stay forever.
   const sweepKeys = () =>

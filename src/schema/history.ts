@@ -66,7 +66,7 @@ const StampHistoryEntry = builder.objectRef<HistoryEntry>('StampHistoryEntry').i
   }),
 });
 
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
+export const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
   description: 'Relay pagination.',
   fields: (t) => ({
     hasNextPage: t.exposeBoolean('hasNextPage', { description: 'More (older) entries follow.' }),

@@ -13,6 +13,7 @@ import './mutations/redeem-stamp.js';
 import './mutations/redeem-and-reissue.js';
 import './mutations/resolve-parked-reissue.js';
 import './history.js';
+import './user-stamps.js';
 import './subscriptions.js';
 
 builder.mutationType({

@@ -22,7 +22,10 @@ export function createStamp(s: StampSession, input: CreateStampInput, options: M
     },
     async () => {
       const { idempotencyKey: _key, ...fields } = input;
-      return { stampIdx: await s.api.create(fields) };
+      const stampIdx = await s.api.create(fields);
+      // Whose it is, for myStamps; an id the stamp service generates is learnt from the first read.
+      if (fields.user?.id) s.deps.userIndex.seenUser(stampIdx, fields.user.id);
+      return { stampIdx };
     },
   );
 }

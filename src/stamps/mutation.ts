@@ -152,22 +152,26 @@ export async function runMutation<P extends object>(
     callsFrom: number,
     error?: GatewayError,
     payload?: object,
-  ): NewHistoryEntry => ({
-    entryKey,
-    requestId: s.requestId,
-    caller: s.caller.id,
-    operation: spec.operation,
-    // A create has no stamp until it succeeds: its entry belongs to the stamp it issued.
-    stampIdx: spec.stampIdx ?? (payload as { stampIdx?: number } | undefined)?.stampIdx ?? trace.after?.stampIdx ?? null,
-    input: recorded,
-    before: trace.before ?? null,
-    after: trace.after ?? null,
-    upstreamCalls: s.api.calls.slice(callsFrom),
-    outcome,
-    errorCode: error?.code ?? null,
-    errorMessage: error?.message ?? null,
-    idempotencyKey: key,
-  });
+  ): NewHistoryEntry => {
+    s.deps.userIndex.seen(trace.before);
+    s.deps.userIndex.seen(trace.after);
+    return {
+      entryKey,
+      requestId: s.requestId,
+      caller: s.caller.id,
+      operation: spec.operation,
+      // A create has no stamp until it succeeds: its entry belongs to the stamp it issued.
+      stampIdx: spec.stampIdx ?? (payload as { stampIdx?: number } | undefined)?.stampIdx ?? trace.after?.stampIdx ?? null,
+      input: recorded,
+      before: trace.before ?? null,
+      after: trace.after ?? null,
+      upstreamCalls: s.api.calls.slice(callsFrom),
+      outcome,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+      idempotencyKey: key,
+    };
+  };
   /** Writes now within the bound, or leaves it to the outbox: an answer never waits past its deadline for it. */
   const write = async (what: string, fn: (bound: { timeoutMs?: number }) => Promise<void>, keyAnswer?: KeyOutcome) => {
     try {

@@ -35,7 +35,10 @@ async function confirmedRead(s: StampSession, stampIdx: number): Promise<Stamp> 
     const state = await store.knownState(stampIdx, { timeoutMs: 250 }).catch(() => undefined);
     if (state) {
       known = { ...state.stamp, asOf: state.confirmedAt.toISOString() };
-      if (Date.now() - state.confirmedAt.getTime() < cache.options.ttlMs) return known;
+      if (Date.now() - state.confirmedAt.getTime() < cache.options.ttlMs) {
+        s.deps.userIndex.seen(known);
+        return known;
+      }
     }
   }
   if (!changedHere) {
@@ -46,6 +49,7 @@ async function confirmedRead(s: StampSession, stampIdx: number): Promise<Stamp> 
   try {
     const stamp = await fetchStamp(known ? s.refreshApi() : s.api, stampIdx);
     cache.confirm(stamp);
+    s.deps.userIndex.seen(stamp);
     if (stored) void store.saveKnownState(stamp, started, { timeoutMs: 1_000 }).catch(() => undefined);
     return stamp;
   } catch (error) {

@@ -7,6 +7,7 @@ import type { Stamp } from '../upstream/mapping.js';
 import type { StampApi } from '../upstream/stamp-api.js';
 import { assertRedeemable, readForWrite } from './checks.js';
 import { runMutation, type Trace } from './mutation.js';
+import type { StampUserIndex } from './user-index.js';
 import type { StampSession } from './session.js';
 
 export interface ReissuePayload {
@@ -46,7 +47,13 @@ async function park(store: GatewayStore, op: ReissueOperation, step: ReissueStep
 }
 
 /** Issues the next stamp for an operation whose redemption is known to be done. */
-async function issue(store: GatewayStore, api: StampApi, op: ReissueOperation, leaseMs: number): Promise<ReissuePayload> {
+async function issue(
+  store: GatewayStore,
+  api: StampApi,
+  op: ReissueOperation,
+  leaseMs: number,
+  index?: Pick<StampUserIndex, 'seenUser'>,
+): Promise<ReissuePayload> {
   const old = op.oldStamp!;
   op = await store.updateReissue(op.id, { step: 'issuing', leaseMs });
   let newStampIdx: number;
@@ -72,6 +79,7 @@ async function issue(store: GatewayStore, api: StampApi, op: ReissueOperation, l
     }
     return park(store, op, 'issuing', `issuing the new stamp ended ambiguously (${error.message}); a stamp may have been issued`);
   }
+  if (old.user.id) index?.seenUser(newStampIdx, old.user.id);
   await store.updateReissue(op.id, { step: 'finished', newStampIdx });
   return { redeemedStampIdx: old.stampIdx, newStampIdx };
 }
@@ -106,7 +114,7 @@ async function runReissue(
     case 'issuing':
       throw new GatewayError('CONFLICT', `Redeem-and-reissue ${op.id} is still running`, { outcome: 'UNKNOWN', operationId: op.id });
     case 'redeemed':
-      return issue(store, s.api, op, leaseMs);
+      return issue(store, s.api, op, leaseMs, s.deps.userIndex);
     case 'reading':
       break;
   }
@@ -131,7 +139,7 @@ async function runReissue(
   }
   s.forget(old.stampIdx);
   op = await store.updateReissue(op.id, { step: 'redeemed' });
-  return issue(store, s.api, op, leaseMs);
+  return issue(store, s.api, op, leaseMs, s.deps.userIndex);
 }
 
 const newStampReadBack = (readBack: boolean) =>
@@ -192,7 +200,7 @@ export async function resolveParkedReissue(
       }
       if (!op.oldStamp || !op.newWindow) throw errors.conflict(`Operation ${op.id} never read its stamp; there is nothing to issue`);
       // The operator has checked: the old stamp is redeemed and no new stamp exists. Issue it.
-      return issue(s.deps.store, s.api, op, s.deps.leaseMs);
+      return issue(s.deps.store, s.api, op, s.deps.leaseMs, s.deps.userIndex);
     },
   );
 }

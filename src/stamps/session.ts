@@ -11,6 +11,7 @@ import type { ChangeFeed } from './changes.js';
 import type { StampLocks } from './locks.js';
 import type { Outbox } from './outbox.js';
 import type { StampCache } from './stamp-cache.js';
+import type { StampUserIndex } from './user-index.js';
 
 /** What the stamp domain needs, built once at start-up and shared by every request. */
 export interface StampDeps {
@@ -38,6 +39,8 @@ export interface StampDeps {
    * announced (webhooks on); none: a refresh is the caller's read like any other.
    */
   refreshShare?: number;
+  /** Whose stamp is which, from every state the gateway sees (myStamps, stampsOfUser). */
+  userIndex: StampUserIndex;
   /** The changes of stamps, heard from every instance. */
   changes: ChangeFeed;
   /** Subscriptions per caller and per process. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { SignatureError, type SignatureOptions, verifyWebhook } from '../auth/webhook-signature.js';
 import type { GatewayStore } from '../store/store.js';
 import { echoedMutations, WEBHOOK_ACTIONS } from './changes.js';
+import type { StampUserIndex } from './user-index.js';
 
 /** How long a recorded event may wait for its processing before another try (any instance) takes it. */
 const PENDING_AFTER_MS = 2_000;
@@ -16,6 +17,8 @@ export interface WebhookAnswer {
 
 const EVENT_ID = /^[\x21-\x7e]{1,200}$/;
 const MAX_STAMP_IDX = 2_147_483_647;
+/** The stamp API's bound on a user id (see LIMITS.userId). */
+const USER_ID_MAX = 100;
 
 /** A stamp id as the body may give it: a positive integer, or a string of one. */
 function stampIdxOf(value: unknown): number | undefined {
@@ -25,24 +28,33 @@ function stampIdxOf(value: unknown): number | undefined {
 
 /**
  * The stamp an event is about: `stampIdx` at the top level of the JSON body, or under `data` or
- * `stamp` (the docs do not give the body's schema). Null when it cannot be told.
+ * `stamp` (the docs do not give the body's schema), and its `userId` when the same object names one
+ * (1 to 100 characters, the stamp API's bound). Nulls when they cannot be told.
  */
-export function webhookStampIdx(body: Buffer): number | null {
+export function webhookStamp(body: Buffer): { stampIdx: number | null; userId: string | null } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    return null;
+    return { stampIdx: null, userId: null };
   }
-  if (!json || typeof json !== 'object') return null;
+  if (!json || typeof json !== 'object') return { stampIdx: null, userId: null };
   const top = json as Record<string, unknown>;
   for (const holder of [top, top.data, top.stamp]) {
     if (holder && typeof holder === 'object' && !Array.isArray(holder)) {
-      const idx = stampIdxOf((holder as Record<string, unknown>).stampIdx);
-      if (idx !== undefined) return idx;
+      const fields = holder as Record<string, unknown>;
+      const idx = stampIdxOf(fields.stampIdx);
+      if (idx === undefined) continue;
+      const userId =
+        typeof fields.userId === 'string' && fields.userId.length >= 1 && fields.userId.length <= USER_ID_MAX ? fields.userId : null;
+      return { stampIdx: idx, userId };
     }
   }
-  return null;
+  return { stampIdx: null, userId: null };
+}
+
+export function webhookStampIdx(body: Buffer): number | null {
+  return webhookStamp(body).stampIdx;
 }
 
 /**
@@ -60,6 +72,7 @@ export class WebhookInbox {
     private readonly store: GatewayStore,
     private readonly options: SignatureOptions & { timeoutMs: number },
     private readonly log?: Pick<Logger, 'warn' | 'info'>,
+    private readonly userIndex?: Pick<StampUserIndex, 'seenUser'>,
   ) {}
 
   /** Checks, records and answers one delivery; its handling follows the answer. */
@@ -85,7 +98,7 @@ export class WebhookInbox {
     const actionType = (header('x-vivoldi-action-type') ?? '').toUpperCase();
     // An action the gateway does not know still says the stamp changed.
     const action = WEBHOOK_ACTIONS[actionType] ?? 'UPDATED';
-    const stampIdx = webhookStampIdx(body);
+    const { stampIdx, userId } = webhookStamp(body);
     let fresh: boolean;
     try {
       fresh = await this.store.recordWebhook({ eventId, action, stampIdx }, { timeoutMs: this.options.timeoutMs });
@@ -94,6 +107,7 @@ export class WebhookInbox {
       return { status: 503, body: { ok: false, error: 'Not recorded; send it again' }, headers: { 'retry-after': '5' } };
     }
     if (!fresh) return { status: 200, body: { ok: true, duplicate: true } };
+    if (stampIdx !== null && userId !== null) this.userIndex?.seenUser(stampIdx, userId);
     this.track(this.handle(eventId));
     return { status: 200, body: { ok: true } };
   }

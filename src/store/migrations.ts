@@ -102,4 +102,14 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
       );
       CREATE INDEX fleet_calls_key_at ON fleet_calls (key, at)`,
   },
+  {
+    id: '004-stamp-users',
+    sql: `
+      CREATE TABLE stamp_users (
+        stamp_idx integer PRIMARY KEY,
+        user_id text NOT NULL,
+        seen_at timestamptz NOT NULL
+      );
+      CREATE INDEX stamp_users_by_user ON stamp_users (user_id, stamp_idx)`,
+  },
 ];

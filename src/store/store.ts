@@ -473,6 +473,31 @@ export class GatewayStore {
     );
   }
 
+  // The index of stamp → user (the stamp API cannot be searched by user)
+
+  /** Records whose stamps these are, as seen at `seenAt`; an older sighting never overwrites a newer one. */
+  async indexStamps(sightings: Array<{ stampIdx: number; userId: string }>, seenAt: Date, bound: Bound = {}): Promise<void> {
+    if (sightings.length === 0) return;
+    await this.db.query(
+      `INSERT INTO stamp_users (stamp_idx, user_id, seen_at)
+       SELECT r.stamp_idx, r.user_id, $2 FROM jsonb_to_recordset($1::jsonb) AS r(stamp_idx integer, user_id text)
+       ON CONFLICT (stamp_idx) DO UPDATE SET user_id = EXCLUDED.user_id, seen_at = EXCLUDED.seen_at
+       WHERE stamp_users.seen_at <= EXCLUDED.seen_at`,
+      [jsonParam(sightings.map((x) => ({ stamp_idx: x.stampIdx, user_id: x.userId }))), seenAt],
+      bound,
+    );
+  }
+
+  /** The stamps last seen belonging to `userId`, by stampIdx, after `afterIdx`; one more than asked tells if more exist. */
+  async stampsOfUser(userId: string, first: number, afterIdx = 0, bound: Bound = {}): Promise<number[]> {
+    const rows = await this.db.query<{ stamp_idx: number }>(
+      'SELECT stamp_idx FROM stamp_users WHERE user_id = $1 AND stamp_idx > $2 ORDER BY stamp_idx LIMIT $3',
+      [userId, afterIdx, first + 1],
+      bound,
+    );
+    return rows.map((r) => Number(r.stamp_idx));
+  }
+
   // Webhook events (each Event-Id handled once, whichever process hears it)
 
   /** Records an event before it is answered; false when it was recorded before (a replay). */

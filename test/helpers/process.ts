@@ -70,3 +70,27 @@ export function startProcess(
     });
   });
 }
+
+/** Runs a command-line tool (TypeScript through tsx, as `npm run` does) to its end. */
+export function runTool(
+  entry: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  { timeoutMs = 60_000 } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => void (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}

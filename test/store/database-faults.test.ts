@@ -204,10 +204,11 @@ describe.skipIf(!clusterAvailable)('the gateway survives its own database (a rea
       }
       const applied = stamps.filter((i) => sandbox.inspect(i)!.stamps === 1).length;
       expect(applied).toBe(new Set(sent).size);
-      // No key of the dead process is left running: each answers within a second, and none applies twice.
+      // No key of the dead process is left running: each answers at once (well inside the lease of
+      // deadline + 5 s a stuck key would wait out, even with 50 at once on a busy machine), none twice.
       const retries = await Promise.all(stamps.map((i, n) => b.post(ADJUST, { i, k: keys[n] })));
       for (const [n, r] of retries.entries()) {
-        expect(r.ms, JSON.stringify(r.body)).toBeLessThan(1_000);
+        expect(r.ms, JSON.stringify(r.body)).toBeLessThan(5_000);
         const wasSent = sent.includes(`kill-req-${n}`);
         if (wasSent) expect(r.body.data?.adjustStampCount ?? r.body.errors?.[0]?.extensions?.outcome, JSON.stringify(r.body)).toBeTruthy();
         if (r.body.errors) expect(r.body.errors[0]!.extensions?.outcome).toBe('UNKNOWN');
