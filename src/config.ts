@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   SANDBOX_PORT: port.default(4010),
@@ -159,6 +160,8 @@ export interface Config {
   /** `sandbox`: the embedded sandbox is started and used; `upstream`: the real (or a remote) stamp API. */
   mode: 'sandbox' | 'upstream';
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** auto: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise. */
+  logFormat: z.infer<typeof EnvSchema>['LOG_FORMAT'];
   shutdownTimeoutMs: number;
   dataDir: string;
   /** The embedded sandbox's preferred port (sandbox mode; a taken port falls back to a free one). */
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     mode,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
     sandboxPort: e.SANDBOX_PORT,

@@ -1,5 +1,16 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { YogaLogger } from 'graphql-yoga';
+
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** Where log lines go: JSON on stdout, or pino-pretty's readable lines (LOG_FORMAT=pretty, or auto in a terminal). */
+export function logDestination(format: LogFormat, { sync = false, isTTY = Boolean(process.stdout.isTTY) } = {}): DestinationStream {
+  if (format === 'pretty' || (format === 'auto' && isTTY)) {
+    return pretty({ destination: 1, sync, colorize: isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  }
+  return pino.destination({ dest: 1, sync });
+}
 
 /**
  * The gateway's log: pino JSON lines on stdout, written asynchronously (a synchronous write per line

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { type App, StartupError, startApp } from './app.js';
 import { AuthConfigError } from './auth/authentication.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
-import { createLogger, describeError } from './logger.js';
+import { createLogger, describeError, logDestination } from './logger.js';
 import { attachWebSockets } from './websockets.js';
 
 /** A start-up problem: one log line that says what to change, and exit 1. */
@@ -20,11 +20,12 @@ try {
   config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  fatal(createLogger('info', pino.destination({ dest: 1, sync: true })), error.message.replace(/\n\s*/g, ' '));
+  const format = process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? process.env.LOG_FORMAT : 'auto';
+  fatal(createLogger('info', logDestination(format, { sync: true })), error.message.replace(/\n\s*/g, ' '));
 }
 // Fatal lines are written at once; the rest asynchronously, off the hot path.
-const fatalLog = createLogger(config.logLevel, pino.destination({ dest: 1, sync: true }));
-const log = createLogger(config.logLevel);
+const fatalLog = createLogger(config.logLevel, logDestination(config.logFormat, { sync: true }));
+const log = createLogger(config.logLevel, logDestination(config.logFormat));
 
 let app: App;
 try {

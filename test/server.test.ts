@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Started, startProcess } from './helpers/process.js';
+import { runTool, type Started, startProcess } from './helpers/process.js';
 import { subscribeSse } from './helpers/subscriptions.js';
 
 // `npm start` as a new user runs it: no key, so the embedded sandbox, with state under DATA_DIR.
@@ -41,6 +41,49 @@ describe('npm start', () => {
     expect(await res.json()).toEqual({ data: { stamp: { user: { id: 'demo-alice' }, stamps: 3, maxStamps: 10 } } });
     const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await page.text()).toMatch(/<title>Stamp Gateway<\/title>/);
+  });
+
+  it('accepts the customer token `npm run token` prints, and finds that customer’s seeded card with myStamps', async () => {
+    const minted = await runTool('src/tools/token.ts', ['--customer', 'demo-alice'], {
+      DATA_DIR: dataDir,
+      STAMP_API_KEY: '',
+      JWT_SECRET: '',
+    });
+    expect(minted.code, minted.stderr).toBe(0);
+    const token = minted.stdout.trim();
+    expect(token.split('.')).toHaveLength(3);
+    const ask = (query: string) =>
+      fetch(`${gateway.ready}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      }).then((r) => r.json());
+    expect(await ask('{ myStamps { userId stamps { stampIdx user { id } } } }')).toEqual({
+      data: { myStamps: { userId: 'demo-alice', stamps: [{ stampIdx: 1000, user: { id: 'demo-alice' } }] } },
+    });
+    // A customer token reads only its own stamps: Bob's card is "not available".
+    const other = (await ask('{ stamp(stampIdx: 1001) { stampIdx } }')) as { errors: Array<{ extensions: { code: string } }> };
+    expect(other.errors[0]!.extensions.code).toBe('STAMP_UNAVAILABLE');
+  });
+
+  it('npm run token refuses with STAMP_API_KEY set, and refuses bad ids', async () => {
+    const refused = await runTool('src/tools/token.ts', ['--customer', 'demo-alice'], { DATA_DIR: dataDir, STAMP_API_KEY: 'live-key-123' });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('STAMP_API_KEY');
+    expect(refused.stderr).not.toContain('live-key-123');
+    for (const args of [
+      [],
+      ['--customer', ''],
+      ['--customer', 'a\u0001b'],
+      ['--customer', 'x', '--staff', 'y'],
+      ['--customer', 'x', '--hours', '48'],
+      ['--nope'],
+    ]) {
+      const run = await runTool('src/tools/token.ts', args, { DATA_DIR: dataDir, STAMP_API_KEY: '' });
+      expect(run.code, JSON.stringify(args)).toBe(1);
+      expect(run.stdout).toBe('');
+    }
   });
 
   it('runs the whole webhook loop locally: a change "from the dashboard" of the embedded sandbox reaches a subscriber', async () => {
@@ -154,6 +197,33 @@ describe('start-up problems: one log line that names what to change, then exit 1
     // The first one was not disturbed.
     expect((await fetch(`${gateway.ready}/health`)).status).toBe(200);
   }, 60_000);
+});
+
+describe('logs for a developer', () => {
+  it('are readable lines with LOG_FORMAT=pretty, and JSON lines when stdout is not a terminal', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gateway-pretty-'));
+    try {
+      for (const [format, json] of [
+        ['pretty', false],
+        ['auto', true],
+      ] as const) {
+        const gateway = await startProcess(
+          'src/server.ts',
+          { PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, STAMP_API_KEY: '', LOG_FORMAT: format },
+          /ready: (http:\/\/[^\s/]+)\/graphql/,
+        );
+        await gateway.stop('SIGTERM');
+        const first = gateway.output().split('\n').find(Boolean)!;
+        if (json) expect(() => JSON.parse(first)).not.toThrow();
+        else {
+          expect(first).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: sandbox mode/);
+          expect(() => JSON.parse(first)).toThrow();
+        }
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('logs in production', () => {
