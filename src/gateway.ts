@@ -1,6 +1,6 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { graphiqlAssets } from './plugins/use-graphiql.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { type GraphQLError, Kind, parse, type ValidationContext } from 'graphql';
@@ -108,13 +108,15 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
   const records = new OperationRecords();
   // A Map, not the parsed object: an id such as "__proto__" or "constructor" must be just an unknown id.
   const persisted = security.persistedOperations && new Map(Object.entries(security.persistedOperations));
+  // GraphiQL as a small page and its scripts as cacheable, compressed files (see use-graphiql.ts).
+  const graphiql = security.graphiql ? graphiqlAssets() : undefined;
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: security.graphiql ? { title: 'Stamp Gateway', defaultQuery: EXAMPLE_OPERATION } : false,
-    renderGraphiQL,
+    ...(graphiql ? { renderGraphiQL: graphiql.render } : {}),
     maskedErrors: { maskError },
     logging: parts.yogaLogger ?? false,
     // useBodyLimit below refuses a body over the limit, or of unknown length, before it is read; and
@@ -123,6 +125,7 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
     maxRequestBodySize: false,
     cors: security.corsOrigins.length ? { origin: security.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     plugins: [
+      ...(graphiql ? [graphiql.plugin] : []),
       useRequestId(requestIds),
       records.plugin(),
       // Before the metrics and the log, so that they see the codes the client receives.
