@@ -7,7 +7,6 @@ const scalars = { Date: 'string', DateTime: 'string' };
 // gateway takes as PERSISTED_OPERATIONS_FILE).
 const config: CodegenConfig = {
   schema: './src/schema/index.ts',
-  require: ['tsx/esm'],
   ignoreNoDocuments: false,
   generates: {
     'schema/schema.graphql': {
@@ -30,8 +29,8 @@ const config: CodegenConfig = {
       schema: './schema/schema.graphql',
       documents: ['examples/operations/*.graphql'],
       preset: 'client',
-      presetConfig: { persistedDocuments: true },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars },
+      presetConfig: { persistedDocuments: true, fragmentMasking: false },
+      config: { emitLegacyCommonJSImports: false, useTypeImports: true, enumsAsTypes: true, scalars },
     },
   },
 };

@@ -36,9 +36,9 @@ export type MyStampsQueryVariables = Exact<{
 }>;
 
 
-export type MyStampsQuery = { myStamps: { stamps: Array<{ ' $fragmentRefs'?: { 'PunchCardFragment': PunchCardFragment } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MyStampsQuery = { myStamps: { stamps: Array<{ stampIdx: number, cardName: string | null, cardTitle: string | null, stamps: number, maxStamps: number, remaining: number, complete: boolean, endDate: string, asOf: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
-export type PunchCardFragment = { stampIdx: number, cardName: string | null, cardTitle: string | null, stamps: number, maxStamps: number, remaining: number, complete: boolean, endDate: string, asOf: string } & { ' $fragmentName'?: 'PunchCardFragment' };
+export type PunchCardFragment = { stampIdx: number, cardName: string | null, cardTitle: string | null, stamps: number, maxStamps: number, remaining: number, complete: boolean, endDate: string, asOf: string };
 
 export type RedeemStampMutationVariables = Exact<{
   stampIdx: number;
@@ -61,7 +61,7 @@ export type PunchCardChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type PunchCardChangedSubscription = { stampsChanged: { stampIdx: number, action: StampAction, source: ChangeSource, at: string, stamp: { ' $fragmentRefs'?: { 'PunchCardFragment': PunchCardFragment } } | null } };
+export type PunchCardChangedSubscription = { stampsChanged: { stampIdx: number, action: StampAction, source: ChangeSource, at: string, stamp: { stampIdx: number, cardName: string | null, cardTitle: string | null, stamps: number, maxStamps: number, remaining: number, complete: boolean, endDate: string, asOf: string } | null } };
 
 export type StampsOfUserQueryVariables = Exact<{
   userId: string;
