@@ -15,6 +15,8 @@ export interface StampClientOptions {
   token?: string;
   /** A WebSocket constructor where there is no global one (Node 20: the `ws` package). */
   webSocketImpl?: unknown;
+  /** Told when the live connection (subscriptions) opens and closes, e.g. for a "live" badge. */
+  onLive?: (live: boolean) => void;
 }
 
 const hashOf = (document: unknown): string => {
@@ -23,7 +25,7 @@ const hashOf = (document: unknown): string => {
   return hash;
 };
 
-export function stampClient({ url, token, webSocketImpl }: StampClientOptions): { client: Client; close(): Promise<void> } {
+export function stampClient({ url, token, webSocketImpl, onLive }: StampClientOptions): { client: Client; close(): Promise<void> } {
   const authorization = token ? { authorization: `Bearer ${token}` } : undefined;
   const ws = createWsClient({
     url: `${url.replace(/^http/, 'ws')}/graphql`,
@@ -32,6 +34,7 @@ export function stampClient({ url, token, webSocketImpl }: StampClientOptions): 
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
     ...(webSocketImpl ? { webSocketImpl } : {}),
+    on: { connected: () => onLive?.(true), closed: () => onLive?.(false) },
   });
   const client = new Client({
     url: `${url}/graphql`,
