@@ -100,6 +100,13 @@ try {
     /listening on (http:\/\/[\d.:]+)/,
   );
   procs.push(yogaFloor, yogaUpstream);
+  // The hand-written alternative: Apollo Server 5 + RESTDataSource, production mode.
+  const apollo = await start(
+    'test/bench/apollo-peer.ts',
+    { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY, NODE_ENV: 'production' },
+    /listening on (http:\/\/[\d.:]+)/,
+  );
+  procs.push(apollo);
   // The gateway as production runs it: compiled JavaScript (npm run build), no TypeScript loader.
   const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
@@ -169,6 +176,14 @@ try {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ stampIdx: 1000 }),
       pid: forwarder.pid,
+    });
+  if (wanted('apollo'))
+    await row('2a Apollo Server 5 + RESTDataSource, same read', 'apollo', {
+      url: `${apollo.url}/`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: readQuery,
+      pid: apollo.pid,
     });
   if (wanted('read'))
     await row('3 gateway read', 'gateway', {
@@ -274,6 +289,42 @@ try {
     });
   }
 
+  if (wanted('mix')) {
+    // A shop's day in one closed loop: 90% reads over a Zipf-skewed set of the 1,000 stamps, 10%
+    // changes (addStamp, adjustStampCount -1), with the read cache on at its default.
+    const { STAMP_READ_CACHE_TTL_MS: _off, ...cacheDefault } = gatewayEnv('mix-state');
+    const mixed = await startGateway(cacheDefault);
+    procs.push(mixed);
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const weights = ids.map((_, k) => 1 / (k + 1) ** 1.1);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const zipf = () => {
+      let r = random() * total;
+      for (let k = 0; k < ids.length; k++) if ((r -= weights[k]!) <= 0) return ids[k]!;
+      return ids[ids.length - 1]!;
+    };
+    const bodies = Array.from({ length: 2000 }, (_, n) => {
+      const i = zipf();
+      if (n % 20 === 0) return gql('mutation($i: Int!) { addStamp(input: {stampIdx: $i}) { stampIdx } }', { i });
+      if (n % 20 === 10) return gql('mutation($i: Int!) { adjustStampCount(input: {stampIdx: $i, delta: -1}) { newStamps } }', { i });
+      return gql('query($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }', { i });
+    });
+    const before = (await admin(memory.url, 'GET', '/requests/total')) as number;
+    await row('7 shop mix: 90% Zipf reads, 10% changes, cache on (default)', 'gateway', {
+      url: `${mixed.url}/graphql`,
+      method: 'POST',
+      headers: gwHeaders,
+      bodies,
+      pid: mixed.pid,
+    });
+    const calls = ((await admin(memory.url, 'GET', '/requests/total')) as number) - before;
+    const mixRow = rows.at(-1)!;
+    // Requests sent: the measured seconds' and the warm-up's (calls are counted over both).
+    extra.mixUpstreamCallsPer1000Requests = Math.round((calls / Math.max(1, (mixRow.requests * (SECONDS + WARMUP)) / SECONDS)) * 1000);
+    mixed.child.kill('SIGKILL');
+  }
+
   if (wanted('shop')) {
     // Minutes of wall time, so the three scenarios run side by side, each in processes of its own.
     console.log(`measuring: a shop chain's load, ${SHOP_MINUTES} min cold (webhooks off and on) and ${2 * SHOP_MINUTES} min warm ...`);
@@ -332,6 +383,10 @@ try {
 const byName = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
 const ratios: Record<string, number | undefined> = {
   gatewayOverForwarderThroughput: ratio(byName('3 ')?.rps, byName('2 ')?.rps),
+  gatewayOverApolloThroughput: ratio(byName('3 ')?.rps, byName('2a')?.rps),
+  gatewayOverApolloCpuPerRead: ratio(byName('3 ')?.cpuMicrosPerRequest, byName('2a')?.cpuMicrosPerRequest),
+  gatewayOverApolloP99: ratio(byName('3 ')?.p99Ms, byName('2a')?.p99Ms),
+  apolloCpuMicrosPerRead: byName('2a')?.cpuMicrosPerRequest,
   directOverGatewayThroughput: ratio(byName('1 ')?.rps, byName('3 ')?.rps),
   gatewayCpuMicrosPerRead: byName('3 ')?.cpuMicrosPerRequest,
   yogaFloorCpuMicrosPerRead: byName('3f')?.cpuMicrosPerRequest,
