@@ -8,6 +8,8 @@ import { seoulToday } from '../../src/dates.js';
 import { type GraphQLResponse, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { runTool } from '../helpers/process.js';
 import { callSandbox, seedStamp } from '../helpers/sandbox.js';
+import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
+import { GatewayStore } from '../../src/store/store.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const WEBHOOK_SECRET = 'whsec_test_user_index_0123456789';
@@ -257,5 +259,44 @@ describe('npm run index-stamps', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('UNAUTHENTICATED');
     expect(run.stderr).not.toContain('not-a-key');
+  });
+});
+
+describe.skipIf(!DATABASE_URL_TEST)('the index shared by two instances on one PostgreSQL', () => {
+  it('a stamp one instance reads is in the other’s myStamps; a change of owner seen by either moves it for both', async () => {
+    const schema = freshSchema();
+    const auth = await Authenticator.create({ mode: 'enforced', apiKeysFile: join(dir, 'keys.json'), jwtSecret: SECRET });
+    const stores = [
+      await GatewayStore.open({ databaseUrl: DATABASE_URL_TEST, schema }),
+      await GatewayStore.open({ databaseUrl: DATABASE_URL_TEST, schema }),
+    ];
+    const a = await startGateway({ auth, store: stores[0] });
+    const b = await startGateway({ auth, sandbox: a.sandbox, store: stores[1] });
+    try {
+      const user = `shared-${Math.random().toString(36).slice(2, 8)}`;
+      const idx = seedStamp(a.sandbox, { userId: user });
+      const ask = async (g: TestGateway, query: string, variables: Record<string, unknown>, token: string) => {
+        const res = await fetch(`${g.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { status: res.status, headers: res.headers, body: (await res.json()) as never } as GraphQLResponse<any>;
+      };
+      expect((await ask(a, 'query ($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', { i: idx }, STAFF_KEY)).body.errors).toBeUndefined();
+      await a.parts.stamps.userIndex.flush();
+      expect(idxsOf(await ask(b, MY_STAMPS, {}, await customer(user)), 'myStamps')).toEqual([idx]);
+
+      a.sandbox.state.update({ stampIdx: idx, userId: `${user}-2` }, 'premium');
+      // B's read shows the new owner: B writes it to the shared index, and A lists it under the new owner.
+      expect(idxsOf(await ask(b, MY_STAMPS, {}, await customer(user)), 'myStamps')).toEqual([]);
+      await b.parts.stamps.userIndex.flush();
+      expect(idxsOf(await ask(a, OF_USER, { userId: `${user}-2` }, STAFF_KEY))).toEqual([idx]);
+      expect(idxsOf(await ask(a, OF_USER, { userId: user }, STAFF_KEY))).toEqual([]);
+    } finally {
+      await b.close();
+      await a.close();
+      for (const store of stores) await store.close();
+    }
   });
 });
