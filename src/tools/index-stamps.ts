@@ -64,6 +64,9 @@ async function main(): Promise<void> {
   if (idxs.length > MAX_IDS) return fail(`npm run index-stamps: at most ${MAX_IDS} stamps a run; split the file`);
   const base = (parsed.values.url ?? process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.PORT ?? 4000}`).replace(/\/+$/, '');
   const endpoint = base.endsWith('/graphql') ? base : `${base}/graphql`;
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    return fail(`npm run index-stamps: ${JSON.stringify(base.slice(0, 200))} is not an http(s) URL of the gateway`);
+  }
   const token = process.env.GATEWAY_TOKEN;
   const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
 
@@ -73,11 +76,13 @@ async function main(): Promise<void> {
   for (let i = 0; i < idxs.length; i += BATCH) {
     let batch = idxs.slice(i, i + BATCH);
     for (let waits = 0; batch.length > 0; ) {
-      const res = await fetch(endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query: QUERY, variables: { stampIdxs: batch } }),
-      });
+      let res: Response;
+      try {
+        res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify({ query: QUERY, variables: { stampIdxs: batch } }) });
+      } catch (error) {
+        const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+        return fail(`npm run index-stamps: cannot reach the gateway at ${endpoint} (${cause}); set GATEWAY_URL or --url`);
+      }
       const answer = (await res.json().catch(() => ({}))) as Answer;
       const whole = answer.errors?.find((e) => !e.path || e.path.length < 2);
       if (!answer.data?.stamps) {

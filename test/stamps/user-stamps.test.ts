@@ -252,6 +252,23 @@ describe('npm run index-stamps', () => {
     expect(gw.sandbox.requests.list()).toHaveLength(0);
   });
 
+  it('says plainly when the gateway cannot be reached or the URL is not one, and accepts a file of comments only', async () => {
+    const file = join(dir, 'one-id.txt');
+    await writeFile(file, '1000\n');
+    for (const url of ['http://127.0.0.1:1', 'not a url', 'ftp://127.0.0.1/graphql']) {
+      const run = await runTool('src/tools/index-stamps.ts', [file], { GATEWAY_URL: url, GATEWAY_TOKEN: STAFF_KEY });
+      expect(run.code, url).toBe(1);
+      expect(run.stderr, url).toMatch(/^npm run index-stamps: /);
+      expect(run.stderr, url).not.toContain('    at ');
+      expect(run.stderr).not.toContain(STAFF_KEY);
+    }
+    const comments = join(dir, 'comments.txt');
+    await writeFile(comments, '# nothing yet\n\n');
+    const none = await runTool('src/tools/index-stamps.ts', [comments], { GATEWAY_URL: gw.url, GATEWAY_TOKEN: STAFF_KEY });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('0 stamps indexed');
+  });
+
   it('says what the gateway refused (a token without stamps:read)', async () => {
     const file = join(dir, 'one.txt');
     await writeFile(file, '1000\n');
