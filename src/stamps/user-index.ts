@@ -5,7 +5,8 @@ import type { Stamp } from '../upstream/mapping.js';
 
 /** Sightings waiting to be written at most; past it new ones are dropped until a write succeeds. */
 const PENDING_MAX = 10_000;
-const FLUSH_MS = 100;
+/** Sightings are written this soon (batched meanwhile): another instance lists them after about this long. */
+const FLUSH_MS = 20;
 
 /**
  * The gateway's own index of stamp → user, for "which stamps does this customer have?" (the stamp

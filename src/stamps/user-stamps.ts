@@ -32,6 +32,8 @@ function decodeCursor(after: string): number {
  */
 export async function userStamps(s: StampSession, userId: string, first: number, after?: string | null): Promise<UserStampsPage> {
   const afterIdx = after ? decodeCursor(after) : 0;
+  // What this instance saw a moment ago (a create, a read) is listed now, not after the next batch write.
+  await s.deps.userIndex.flush();
   const idxs = await s.deps.store.stampsOfUser(userId, first, afterIdx, s.stateBound()).catch((error: unknown) => {
     throw errors.stateUnavailable(
       'the index of stamps by user cannot be read now; try again',

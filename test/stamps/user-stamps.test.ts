@@ -124,6 +124,8 @@ describe('myStamps and stampsOfUser', () => {
     );
     expect(created.body.errors).toBeUndefined();
     const made = created.body.data.createStamp.stampIdx as number;
+    // Listed at once for its customer: no wait for the index's batch write.
+    expect(idxsOf(await gql(MY_STAMPS, {}, await customer(user)), 'myStamps')).toEqual([made]);
     // A stamp made elsewhere, announced by the stamp service's webhook (a stamp added at the counter).
     const elsewhere = seedStamp(gw.sandbox, { userId: user });
     expect((await callSandbox(gw.sandbox, 'POST', `/__sandbox/stamps/${elsewhere}/add`)).status).toBe(200);
