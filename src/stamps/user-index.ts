@@ -21,6 +21,7 @@ export class StampUserIndex {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private dropped = 0;
+  private closed = false;
 
   constructor(
     private readonly store: GatewayStore,
@@ -35,6 +36,8 @@ export class StampUserIndex {
   }
 
   seenUser(stampIdx: number, userId: string): void {
+    // After close nothing is written: the store is closing (a write then could hold its shutdown up).
+    if (this.closed) return;
     if (this.written.get(stampIdx) === userId && !this.pending.has(stampIdx)) return;
     if (this.pending.size >= PENDING_MAX && !this.pending.has(stampIdx)) {
       this.dropped++;
@@ -72,7 +75,12 @@ export class StampUserIndex {
     await this.flushing;
   }
 
+  /** Writes what is pending, then takes no more sightings. */
   async close(): Promise<void> {
     await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
   }
 }

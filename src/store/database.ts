@@ -215,6 +215,9 @@ export function safeUrl(connectionString: string): string {
   }
 }
 
+/** How long closing the pools may take before the store stops waiting for them. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
 /**
  * Opens PostgreSQL through node-postgres, every wait bounded: connecting and waiting for a pooled
  * connection (connectionTimeoutMillis), statements and lock waits on the server (statement_timeout,
@@ -460,7 +463,16 @@ export async function openPostgres(
         owner.stopped = true;
         await owner.client?.end().catch(() => undefined);
       }
-      await Promise.all([pool.end(), lockPool.end()]);
+      // Bounded: a client checked out while the pool ends can keep pool.end() waiting for ever, and a
+      // shutdown must finish (the server closes the connections of an exited process).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([pool.end(), lockPool.end()]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+          timer.unref();
+        }),
+      ]).finally(() => clearTimeout(timer));
     },
   };
 }

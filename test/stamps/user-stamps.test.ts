@@ -10,6 +10,7 @@ import { runTool } from '../helpers/process.js';
 import { callSandbox, seedStamp } from '../helpers/sandbox.js';
 import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
 import { GatewayStore } from '../../src/store/store.js';
+import { StampUserIndex } from '../../src/stamps/user-index.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const WEBHOOK_SECRET = 'whsec_test_user_index_0123456789';
@@ -316,6 +317,24 @@ describe.skipIf(!DATABASE_URL_TEST)('the index shared by two instances on one Po
       await b.close();
       await a.close();
       for (const store of stores) await store.close();
+    }
+  });
+});
+
+describe('StampUserIndex', () => {
+  it('writes what is pending on close, then takes no more sightings (a late one never holds up the store’s shutdown)', async () => {
+    const store = await GatewayStore.open({});
+    try {
+      const index = new StampUserIndex(store);
+      index.seenUser(7001, 'closing-user');
+      await index.close();
+      expect(await store.stampsOfUser('closing-user', 10)).toEqual([7001]);
+      index.seenUser(7002, 'closing-user');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await index.flush();
+      expect(await store.stampsOfUser('closing-user', 10)).toEqual([7001]);
+    } finally {
+      await store.close();
     }
   });
 });
