@@ -53,10 +53,6 @@ export function webhookStamp(body: Buffer): { stampIdx: number | null; userId: s
   return { stampIdx: null, userId: null };
 }
 
-export function webhookStampIdx(body: Buffer): number | null {
-  return webhookStamp(body).stampIdx;
-}
-
 /**
  * The stamp service's webhooks: each delivery is checked (signature, timestamp, content hash),
  * recorded by its Event-Id before it is answered, then handled once, whichever instance heard it:

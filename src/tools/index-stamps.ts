@@ -22,7 +22,7 @@ const fail = (message: string): never => {
 };
 
 /** The ids of a file, or the lines that are not ids (all of them, so a bad file is fixed in one go). */
-export function parseStampIdxs(text: string): { idxs: number[]; bad: string[] } {
+function parseStampIdxs(text: string): { idxs: number[]; bad: string[] } {
   const idxs = new Set<number>();
   const bad: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 import { type ShopResult, shopLoad } from './shop-load.js';
+import { admin, apiHeaders, KEY } from './sandbox-admin.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const KEY = 'sandbox-dev-key';
-const UA = 'StampGatewayBench/1.0';
 const here = new URL('.', import.meta.url);
 
 interface Proc {
@@ -53,19 +52,9 @@ async function row(
   console.log(`${result.rps} req/s`);
 }
 
-const apiHeaders = { authorization: `APIKey ${KEY}`, 'user-agent': UA, 'content-type': 'application/json' };
 const BENCH_TOKEN = 'bench-caller-key-0123456789';
 const rowOnly = process.env.BENCH_ROWS?.split(',');
 const wanted = (id: string) => !rowOnly || rowOnly.includes(id);
-
-async function admin(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/__sandbox${path}`, {
-    method,
-    headers: apiHeaders,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return ((await res.json()) as { result: unknown }).result;
-}
 
 const memory = await startSandbox({ SANDBOX_STORAGE: 'memory' });
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-'));

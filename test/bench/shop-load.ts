@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startProcess } from '../helpers/process.js';
+import { admin, apiHeaders, KEY } from './sandbox-admin.js';
 
-const KEY = 'sandbox-dev-key';
-const UA = 'StampGatewayBench/1.0';
 const JWT_SECRET = 'bench-shop-chain-secret-long-enough-for-hs256';
 const WEBHOOK_SECRET = 'bench-shop-chain-webhook-secret';
 const STAMPS = 2_000;
@@ -53,17 +52,6 @@ function zipf(n: number, s: number): () => number {
     }
     return lo;
   };
-}
-
-const apiHeaders = { authorization: `APIKey ${KEY}`, 'user-agent': UA, 'content-type': 'application/json' };
-
-async function admin(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/__sandbox${path}`, {
-    method,
-    headers: apiHeaders,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return ((await res.json()) as { result: unknown }).result;
 }
 
 /**
