@@ -25,8 +25,8 @@ let gw: TestGateway;
 let dir: string;
 const customer = (id: string) => mintDevToken(SECRET, { customer: id }, 600);
 
-async function gql(query: string, variables: Record<string, unknown>, token?: string): Promise<GraphQLResponse<any>> {
-  const res = await fetch(`${gw.url}/graphql`, {
+async function gql(query: string, variables: Record<string, unknown>, token?: string, url = gw.url): Promise<GraphQLResponse<any>> {
+  const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -295,14 +295,7 @@ describe.skipIf(!DATABASE_URL_TEST)('the index shared by two instances on one Po
     try {
       const user = `shared-${Math.random().toString(36).slice(2, 8)}`;
       const idx = seedStamp(a.sandbox, { userId: user });
-      const ask = async (g: TestGateway, query: string, variables: Record<string, unknown>, token: string) => {
-        const res = await fetch(`${g.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-        });
-        return { status: res.status, headers: res.headers, body: (await res.json()) as never } as GraphQLResponse<any>;
-      };
+      const ask = (g: TestGateway, query: string, variables: Record<string, unknown>, token: string) => gql(query, variables, token, g.url);
       expect((await ask(a, 'query ($i: Int!) { stamp(stampIdx: $i) { stampIdx } }', { i: idx }, STAFF_KEY)).body.errors).toBeUndefined();
       await a.parts.stamps.userIndex.flush();
       expect(idxsOf(await ask(b, MY_STAMPS, {}, await customer(user)), 'myStamps')).toEqual([idx]);
