@@ -152,26 +152,22 @@ export async function runMutation<P extends object>(
     callsFrom: number,
     error?: GatewayError,
     payload?: object,
-  ): NewHistoryEntry => {
-    s.deps.userIndex.seen(trace.before);
-    s.deps.userIndex.seen(trace.after);
-    return {
-      entryKey,
-      requestId: s.requestId,
-      caller: s.caller.id,
-      operation: spec.operation,
-      // A create has no stamp until it succeeds: its entry belongs to the stamp it issued.
-      stampIdx: spec.stampIdx ?? (payload as { stampIdx?: number } | undefined)?.stampIdx ?? trace.after?.stampIdx ?? null,
-      input: recorded,
-      before: trace.before ?? null,
-      after: trace.after ?? null,
-      upstreamCalls: s.api.calls.slice(callsFrom),
-      outcome,
-      errorCode: error?.code ?? null,
-      errorMessage: error?.message ?? null,
-      idempotencyKey: key,
-    };
-  };
+  ): NewHistoryEntry => ({
+    entryKey,
+    requestId: s.requestId,
+    caller: s.caller.id,
+    operation: spec.operation,
+    // A create has no stamp until it succeeds: its entry belongs to the stamp it issued.
+    stampIdx: spec.stampIdx ?? (payload as { stampIdx?: number } | undefined)?.stampIdx ?? trace.after?.stampIdx ?? null,
+    input: recorded,
+    before: trace.before ?? null,
+    after: trace.after ?? null,
+    upstreamCalls: s.api.calls.slice(callsFrom),
+    outcome,
+    errorCode: error?.code ?? null,
+    errorMessage: error?.message ?? null,
+    idempotencyKey: key,
+  });
   /** Writes now within the bound, or leaves it to the outbox: an answer never waits past its deadline for it. */
   const write = async (what: string, fn: (bound: { timeoutMs?: number }) => Promise<void>, keyAnswer?: KeyOutcome) => {
     try {
@@ -260,6 +256,9 @@ export async function runMutation<P extends object>(
           ? { caller: s.caller.id, key, finish: storedFailure(error!) }
           : // A failure that changed nothing frees the key, so a retry runs again.
             { caller: s.caller.id, key, release: true };
+    // Whose stamp it is, as the states around the change say (myStamps, stampsOfUser).
+    s.deps.userIndex.seen(trace.before);
+    s.deps.userIndex.seen(trace.after);
     const ended = entry(attemptEntryKey(attemptId), outcome, trace, callsFrom, error, payload);
     // A change that happened, or may have, is announced to every instance with its history entry.
     const change =
