@@ -40,9 +40,9 @@ beforeAll(async () => {
     JSON.stringify(
       SCOPES.map(
         (scope): Record<string, unknown> =>
-          // One key given as its SHA-256 only: the file need not hold the secret.
+          // One key given as its SHA-256 only (in capitals: hex is hex): the file need not hold the secret.
           scope === 'stamps:redeem'
-            ? { name: scope, keySha256: createHash('sha256').update(KEYS[scope]).digest('hex'), scopes: [scope] }
+            ? { name: scope, keySha256: createHash('sha256').update(KEYS[scope]).digest('hex').toUpperCase(), scopes: [scope] }
             : { name: scope, key: KEYS[scope], scopes: [scope] },
       ).concat([{ name: 'operator', key: OPERATOR_KEY, scopes: ['stamps:read', 'stamps:admin'] }]),
     ),
@@ -244,6 +244,35 @@ describe('customer tokens', () => {
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('refuses a key file that gives one key twice, naming the entry and never the key', async () => {
+    const file = join(dir, 'twice.json');
+    const key = KEYS['stamps:read'];
+    await writeFile(
+      file,
+      JSON.stringify([
+        { name: 'till', key, scopes: ['stamps:read'] },
+        { name: 'back-office', keySha256: createHash('sha256').update(key).digest('hex'), scopes: ['stamps:admin'] },
+      ]),
+    );
+    const refused = await Authenticator.create({ mode: 'enforced', apiKeysFile: file }).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toContain('"back-office"');
+    expect((refused as Error).message).not.toContain(key);
+  });
+
+  it('takes a near miss of a key for what it is: not valid', async () => {
+    const key = KEYS['stamps:read'];
+    for (const token of [key.slice(0, -1), `${key}x`, key.toUpperCase(), createHash('sha256').update(key).digest('hex')]) {
+      if (token === key) continue;
+      const res = await fetch(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(res.status).toBe(401);
+    }
   });
 });
 
