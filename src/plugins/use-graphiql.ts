@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
+import { requestPath } from './request-path.js';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -89,36 +90,42 @@ export function graphiqlAssets(): { render: (options: Record<string, unknown>) =
       return page(all, options);
     },
     plugin: {
-      async onRequest({ request, url, endResponse }) {
-        if (!url.pathname.startsWith(GRAPHIQL_ASSETS)) return;
-        const all = await assets();
-        const asset = [...all.values()].find((a) => a.path === url.pathname);
-        if (!asset || (request.method !== 'GET' && request.method !== 'HEAD')) {
-          return endResponse(new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
-        }
-        const headers: Record<string, string> = {
-          'content-type': asset.type,
-          'cache-control': 'public, max-age=31536000, immutable',
-          etag: asset.etag,
-          vary: 'accept-encoding',
-        };
-        if (request.headers.get('if-none-match') === asset.etag) return endResponse(new Response(null, { status: 304, headers }));
-        const accepted = request.headers.get('accept-encoding') ?? '';
-        let body = asset.body;
-        if (/\bbr\b/.test(accepted)) {
-          asset.br ??= brotli(asset.body, {
-            params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: asset.body.length },
-          });
-          body = await asset.br;
-          headers['content-encoding'] = 'br';
-        } else if (/\bgzip\b/.test(accepted)) {
-          asset.gzip ??= gz(asset.body, { level: 9 });
-          body = await asset.gzip;
-          headers['content-encoding'] = 'gzip';
-        }
-        headers['content-length'] = String(body.length);
-        endResponse(new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+      // Not async: every GraphQL request passes here, and an async hook costs it a promise and a turn.
+      onRequest({ request, endResponse }) {
+        const path = requestPath(request);
+        if (!path.startsWith(GRAPHIQL_ASSETS)) return;
+        return serve(request, path, endResponse);
       },
     },
   };
+
+  async function serve(request: Request, path: string, endResponse: (response: Response) => void): Promise<void> {
+    const all = await assets();
+    const asset = [...all.values()].find((a) => a.path === path);
+    if (!asset || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      return endResponse(new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
+    }
+    const headers: Record<string, string> = {
+      'content-type': asset.type,
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag: asset.etag,
+      vary: 'accept-encoding',
+    };
+    if (request.headers.get('if-none-match') === asset.etag) return endResponse(new Response(null, { status: 304, headers }));
+    const accepted = request.headers.get('accept-encoding') ?? '';
+    let body = asset.body;
+    if (/\bbr\b/.test(accepted)) {
+      asset.br ??= brotli(asset.body, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: asset.body.length },
+      });
+      body = await asset.br;
+      headers['content-encoding'] = 'br';
+    } else if (/\bgzip\b/.test(accepted)) {
+      asset.gzip ??= gz(asset.body, { level: 9 });
+      body = await asset.gzip;
+      headers['content-encoding'] = 'gzip';
+    }
+    headers['content-length'] = String(body.length);
+    endResponse(new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+  }
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { requestPath } from './request-path.js';
 import { errors } from '../errors.js';
 import type { GatewayMetrics } from './use-metrics.js';
 
@@ -83,11 +84,14 @@ export function operatorEndpoints(options: {
 /** Serves the operators' endpoints on the GraphQL port, or answers 404 there when they have a port of their own. */
 export function useOperatorEndpoints(endpoints: OperatorEndpoints, { servedHere }: { servedHere: boolean }): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
-      if (url.pathname !== '/metrics' && url.pathname !== '/ready') return;
+    // Not async: every GraphQL request passes here, and an async hook costs it a promise and a turn.
+    onRequest({ request, endResponse }) {
+      const path = requestPath(request);
+      if (path !== '/metrics' && path !== '/ready') return;
       if (!servedHere) return endResponse(new Response(null, { status: 404 }));
-      const answer = await endpoints.answer(url.pathname, request.headers.get('authorization'));
-      if (answer) endResponse(new Response(answer.body, { status: answer.status, headers: answer.headers }));
+      return endpoints.answer(path, request.headers.get('authorization'))?.then((answer) => {
+        if (answer) endResponse(new Response(answer.body, { status: answer.status, headers: answer.headers }));
+      });
     },
   };
 }

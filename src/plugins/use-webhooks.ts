@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { requestPath } from './request-path.js';
 
 /** The largest delivery read; a larger one is answered 413 unread. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -52,21 +53,24 @@ export function useWebhooks(inbox: WebhookReceiver | undefined, answered: (statu
     return toResponse(answer);
   };
   return {
-    async onRequest({ request, url, endResponse }) {
-      if (url.pathname !== WEBHOOK_PATH) return;
-      if (!inbox)
-        return endResponse(json({ status: 404, body: { ok: false, error: 'Webhooks are not set up here (no STAMP_WEBHOOK_SECRET)' } }));
-      if (request.method !== 'POST') {
-        return endResponse(json({ status: 405, body: { ok: false, error: 'POST only' }, headers: { allow: 'POST' } }));
-      }
-      const length = request.headers.get('content-length');
-      if (length !== null && (!/^\d+$/.test(length) || Number(length) > MAX_WEBHOOK_BYTES)) {
-        return endResponse(json({ status: 413, body: { ok: false, error: `The body is larger than ${MAX_WEBHOOK_BYTES} bytes` } }));
-      }
-      const body = await readBounded(request, MAX_WEBHOOK_BYTES);
-      if (!body)
-        return endResponse(json({ status: 413, body: { ok: false, error: `The body is larger than ${MAX_WEBHOOK_BYTES} bytes` } }));
-      endResponse(json(await inbox.receive((name) => request.headers.get(name), body)));
+    // Not async: every GraphQL request passes here, and an async hook costs it a promise and a turn.
+    onRequest({ request, endResponse }) {
+      if (requestPath(request) !== WEBHOOK_PATH) return;
+      return (async () => {
+        if (!inbox)
+          return endResponse(json({ status: 404, body: { ok: false, error: 'Webhooks are not set up here (no STAMP_WEBHOOK_SECRET)' } }));
+        if (request.method !== 'POST') {
+          return endResponse(json({ status: 405, body: { ok: false, error: 'POST only' }, headers: { allow: 'POST' } }));
+        }
+        const length = request.headers.get('content-length');
+        if (length !== null && (!/^\d+$/.test(length) || Number(length) > MAX_WEBHOOK_BYTES)) {
+          return endResponse(json({ status: 413, body: { ok: false, error: `The body is larger than ${MAX_WEBHOOK_BYTES} bytes` } }));
+        }
+        const body = await readBounded(request, MAX_WEBHOOK_BYTES);
+        if (!body)
+          return endResponse(json({ status: 413, body: { ok: false, error: `The body is larger than ${MAX_WEBHOOK_BYTES} bytes` } }));
+        endResponse(json(await inbox.receive((name) => request.headers.get(name), body)));
+      })();
     },
   };
 }
