@@ -83,9 +83,10 @@ export async function buildParts(
     retryLimit: upstream.retries,
     quota,
     breaker,
-    onCall: (record) => {
+    onCall: ({ reported, ...record }) => {
       metrics.recordUpstream(record);
-      logger?.info(record, 'stamp api call');
+      // A query's or mutation's calls are listed in its operation line; the others get a line each.
+      if (!reported) logger?.info(record, 'stamp api call');
     },
   });
   let readCount = 0;

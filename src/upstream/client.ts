@@ -30,8 +30,8 @@ export interface UpstreamClientOptions {
   quota?: Quota;
   /** The circuit breaker; none when omitted. */
   breaker?: CircuitBreaker;
-  /** Told about every call once it has ended (logs, metrics). */
-  onCall?: (record: UpstreamCallRecord & { requestId?: string }) => void;
+  /** Told about every call once it has ended (logs, metrics); `reported` when its caller logs it. */
+  onCall?: (record: UpstreamCallRecord & { requestId?: string; reported?: boolean }) => void;
 }
 
 /** What one call did: for the change history, logs and metrics. */
@@ -58,6 +58,8 @@ export interface CallOptions {
   deadline?: number;
   /** Told about the call once it has ended, successfully or not. */
   onDone?: (record: UpstreamCallRecord) => void;
+  /** The caller writes this call into a log line of its own (a GraphQL operation's line). */
+  reported?: boolean;
 }
 
 export interface UpstreamClient {
@@ -232,7 +234,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const done = (extra: Partial<UpstreamCallRecord>) => {
           const record = { endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10, ...extra };
           call.onDone?.(record);
-          options.onCall?.({ ...record, requestId: call.requestId });
+          options.onCall?.({ ...record, requestId: call.requestId, reported: call.reported });
         };
         const attempt = async () => {
           // What is left of the request's deadline bounds each attempt, never more than the timeout.

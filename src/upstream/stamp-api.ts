@@ -29,6 +29,8 @@ export class StampApi {
   readonly calls: UpstreamCallRecord[] = [];
   /** The mutation running in this request, which records each change before it is sent. */
   gate: ChangeGate | undefined;
+  /** This request's log line lists its calls (a query or a mutation), so they need no lines of their own. */
+  reported = false;
 
   constructor(
     private readonly client: UpstreamClient,
@@ -45,6 +47,7 @@ export class StampApi {
       requestId: this.requestId,
       deadline: this.deadline,
       caller: this.caller,
+      reported: this.reported,
       onDone: (record) => this.calls.push(record),
     });
   }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { SignJWT } from 'jose';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/auth/authentication.js';
@@ -10,6 +11,9 @@ import type { Sandbox } from '../../src/sandbox/server.js';
 import { GatewayStore } from '../../src/store/store.js';
 import { startGateway } from '../helpers/gateway.js';
 import { startSandbox, seedStamp } from '../helpers/sandbox.js';
+import { subscribeSse } from '../helpers/subscriptions.js';
+
+const JWT_SECRET = 'a-log-test-secret-that-is-long-enough-for-hs256';
 
 const today = seoulToday(new Date());
 let sandbox: Sandbox;
@@ -183,7 +187,7 @@ describe('the circuit breaker', () => {
 });
 
 describe('operations', () => {
-  it('logs one JSON line per operation and per upstream call with the request id, returned as X-Request-Id, and no secret', async () => {
+  it('logs one JSON line per operation, listing its upstream calls, with the request id, returned as X-Request-Id, and no secret', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -196,7 +200,12 @@ describe('operations', () => {
       join(dir, 'keys.json'),
       JSON.stringify([{ name: 'till-7', key: 'some-token-value-0123456789', scopes: ['stamps:read', 'stamps:redeem'] }]),
     );
-    const auth = await Authenticator.create({ mode: 'enforced', apiKeysFile: join(dir, 'keys.json') });
+    const auth = await Authenticator.create({
+      mode: 'enforced',
+      apiKeysFile: join(dir, 'keys.json'),
+      jwtSecret: JWT_SECRET,
+      jwtMaxLifetimeS: 3600,
+    });
     const gw = await startGateway({ sandbox, store, auth, logger: pino({ level: 'info' }, sink) });
     try {
       const i = sandbox.state.create(
@@ -229,10 +238,36 @@ describe('operations', () => {
         operation: 'Redeem',
         type: 'mutation',
         upstreamCalls: 2,
+        upstream: [
+          { endpoint: 'validate', status: 200, code: 0, ms: expect.any(Number) },
+          { endpoint: 'redeem', status: 200, code: 0, ms: expect.any(Number) },
+        ],
       });
-      expect(records.filter((r) => r.msg === 'stamp api call').map((r) => [r.requestId, r.endpoint, r.status, r.code])).toEqual([
-        ['trace-abc-123', 'validate', 200, 0],
-        ['trace-abc-123', 'redeem', 200, 0],
+      // Listed in the operation's line, the calls have no lines of their own.
+      expect(records.filter((r) => r.msg === 'stamp api call')).toEqual([]);
+      // A subscription has no operation line: the calls it makes (a customer's stamp is read when it
+      // subscribes) keep a line each.
+      const mine = seedStamp(sandbox, { userId: 'cust-log-1' });
+      const token = await new SignJWT({ sub: 'cust-log-1', scope: 'stamps:read' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
+      const followed = await subscribeSse(
+        gw.url,
+        'subscription($i: Int!) { stampChanged(stampIdx: $i) { stampIdx } }',
+        { i: mine },
+        {
+          authorization: `Bearer ${token}`,
+          'x-request-id': 'trace-sub-1',
+        },
+      );
+      expect(followed.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      followed.close();
+      const afterSubscribe = lines.map((l) => JSON.parse(l));
+      expect(afterSubscribe.filter((r) => r.msg === 'stamp api call').map((r) => [r.requestId, r.endpoint, r.status])).toEqual([
+        ['trace-sub-1', 'validate', 200],
       ]);
       const all = lines.join('\n');
       for (const secret of ['482913', 'some-token-value-0123456789', sandbox.apiKey, 'secret-person@example.com', '010-9999-8888'])
