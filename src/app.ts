@@ -83,10 +83,10 @@ export async function buildParts(
     retryLimit: upstream.retries,
     quota,
     breaker,
-    onCall: ({ reported, ...record }) => {
+    onCall: (record, { requestId, reported }) => {
       metrics.recordUpstream(record);
       // A query's or mutation's calls are listed in its operation line; the others get a line each.
-      if (!reported) logger?.info(record, 'stamp api call');
+      if (!reported) logger?.info({ requestId, ...record }, 'stamp api call');
     },
   });
   let readCount = 0;

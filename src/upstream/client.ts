@@ -31,7 +31,7 @@ export interface UpstreamClientOptions {
   /** The circuit breaker; none when omitted. */
   breaker?: CircuitBreaker;
   /** Told about every call once it has ended (logs, metrics); `reported` when its caller logs it. */
-  onCall?: (record: UpstreamCallRecord & { requestId?: string; reported?: boolean }) => void;
+  onCall?: (record: UpstreamCallRecord, call: Pick<CallOptions, 'requestId' | 'reported'>) => void;
 }
 
 /** What one call did: for the change history, logs and metrics. */
@@ -231,10 +231,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const started = performance.now();
         let attempts = 1;
         let status: number | undefined;
-        const done = (extra: Partial<UpstreamCallRecord>) => {
-          const record = { endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10, ...extra };
+        const done = (code: number | undefined, error?: string) => {
+          const record: UpstreamCallRecord = { endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+          if (code !== undefined) record.code = code;
+          if (error !== undefined) record.error = error;
           call.onDone?.(record);
-          options.onCall?.({ ...record, requestId: call.requestId, reported: call.reported });
+          options.onCall?.(record, call);
         };
         const attempt = async () => {
           // What is left of the request's deadline bounds each attempt, never more than the timeout.
@@ -270,12 +272,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             onRetry: () => void attempts++,
           });
           breaker?.record(null);
-          done({ code: 0 });
+          done(0);
           return result;
         } catch (error) {
           const mapped = toUpstreamError(endpoint, error, options.timeoutMs);
           if (!(mapped instanceof UpstreamShedError)) breaker?.record(mapped);
-          done({ error: mapped.name, ...(mapped instanceof UpstreamRejectedError ? { code: mapped.code } : {}) });
+          done(mapped instanceof UpstreamRejectedError ? mapped.code : undefined, mapped.name);
           throw mapped;
         }
       });

@@ -76,7 +76,7 @@ export class StampApi {
   async validate(stampIdx: number): Promise<Stamp> {
     const result = await this.call('validate', { searchParams: { stampIdx } });
     try {
-      return { ...stampFromUpstream(result), asOf: new Date().toISOString() };
+      return stampFromUpstream(result, new Date().toISOString());
     } catch (error) {
       if (error instanceof ZodError) {
         const fields = error.issues.map((i) => i.path.join('.')).join(', ');
