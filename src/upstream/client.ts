@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import { type Dispatcher, Pool } from 'undici';
 import type { CircuitBreaker } from './breaker.js';
@@ -160,16 +161,59 @@ function poolFetch(pool: Pool): typeof fetch {
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
 
+/** Fires 'abort' once its time has come; undici takes an EventEmitter as a request's signal. */
+class TimeoutSlot extends EventEmitter {
+  aborted = false;
+  constructor() {
+    super();
+    this.setMaxListeners(0);
+  }
+}
+
+/**
+ * The time bounds of the reads' attempts: every attempt due to end within the same 10 ms shares one
+ * signal and one timer, instead of an AbortController, an EventTarget and a timer of its own (together
+ * ~5% of a read's CPU). An attempt ends up to 10 ms before its bound, never after it.
+ */
+class AttemptBounds {
+  private readonly slots = new Map<number, TimeoutSlot>();
+
+  signal(timeoutMs: number): TimeoutSlot {
+    const now = Date.now();
+    const at = Math.floor((now + timeoutMs) / SLOT_MS) * SLOT_MS;
+    let slot = this.slots.get(at);
+    if (!slot) {
+      const created = new TimeoutSlot();
+      this.slots.set(at, created);
+      // Unref'd: a call in flight keeps the process up by its socket, an ended one needs no timer.
+      setTimeout(() => {
+        this.slots.delete(at);
+        created.aborted = true;
+        created.emit('abort');
+      }, at - now).unref();
+      slot = created;
+    }
+    return slot;
+  }
+}
+const SLOT_MS = 10;
+
 /**
  * One GET over the pool with a bound on the attempt. Reads are the gateway's hot path: ky builds a
  * WHATWG Request, Response and AbortController around every call, several times the CPU of the pool's
  * own request (the README's benchmark has the figures). Same headers and retry policy as ky's path.
  */
-async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+async function getOnce(
+  pool: Pool,
+  bounds: AttemptBounds,
+  endpoint: Endpoint,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string> {
+  const signal = bounds.signal(timeoutMs);
   try {
-    const res = await pool.request({ path, method: 'GET', headers, signal: controller.signal });
+    const res = await pool.request({ path, method: 'GET', headers, signal });
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode > 299) {
       throw new UpstreamHttpError(endpoint, res.statusCode, retryAfterSeconds(headerValue(res.headers['retry-after'])));
@@ -177,10 +221,8 @@ async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Re
     return text;
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
-    if (controller.signal.aborted) throw new UpstreamTimeoutError(endpoint, timeoutMs, { cause: error });
+    if (signal.aborted) throw new UpstreamTimeoutError(endpoint, timeoutMs, { cause: error });
     throw new TypeError('fetch failed', { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -191,6 +233,7 @@ async function getOnce(pool: Pool, endpoint: Endpoint, path: string, headers: Re
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const limit = new InFlightLimit(options.maxInFlight);
+  const bounds = new AttemptBounds();
   const { quota, breaker } = options;
   const retryLimit = options.retryLimit;
   const pool = new Pool(new URL(options.baseUrl).origin, { connections: options.maxInFlight, keepAliveTimeout: 30_000 });
@@ -232,7 +275,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         let attempts = 1;
         let status: number | undefined;
         const done = (code: number | undefined, error?: string) => {
-          const record: UpstreamCallRecord = { endpoint, status, attempts, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+          const record: UpstreamCallRecord = {
+            endpoint,
+            status,
+            attempts,
+            durationMs: Math.round((performance.now() - started) * 10) / 10,
+          };
           if (code !== undefined) record.code = code;
           if (error !== undefined) record.error = error;
           call.onDone?.(record);
@@ -245,7 +293,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           try {
             text =
               def.method === 'get'
-                ? await getOnce(pool, endpoint, readPath, readHeaders, timeout)
+                ? await getOnce(pool, bounds, endpoint, readPath, readHeaders, timeout)
                 : await sendOnce(endpoint, call, timeout);
           } catch (error) {
             const mapped = toUpstreamError(endpoint, error, timeout);
