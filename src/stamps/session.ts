@@ -77,10 +77,14 @@ export class StampSession {
 
   /** The stamp API for refreshing a known state: counted against the refresh share of the quota, not the caller's. */
   refreshApi(): StampApi {
-    this.refresh ??= new StampApi(this.deps.client, this.requestId, this.deadline, {
-      id: 'gateway:refresh',
-      share: this.deps.refreshShare,
-    });
+    // Its calls are this request's: listed with the others in its history and its log line.
+    this.refresh ??= new StampApi(
+      this.deps.client,
+      this.requestId,
+      this.deadline,
+      { id: 'gateway:refresh', share: this.deps.refreshShare },
+      this.api,
+    );
     return this.refresh;
   }
 

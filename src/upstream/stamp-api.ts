@@ -26,11 +26,10 @@ export interface ChangeGate {
 
 export class StampApi {
   /** Every call this request made, in order: the change history records them. */
-  readonly calls: UpstreamCallRecord[] = [];
+  readonly calls: UpstreamCallRecord[];
   /** The mutation running in this request, which records each change before it is sent. */
   gate: ChangeGate | undefined;
-  /** This request's log line lists its calls (a query or a mutation), so they need no lines of their own. */
-  reported = false;
+  private reportedHere = false;
 
   constructor(
     private readonly client: UpstreamClient,
@@ -39,7 +38,20 @@ export class StampApi {
     private readonly deadline?: number,
     /** Who the calls are for (their share of the quota). */
     private readonly caller?: { id: string; share?: number },
-  ) {}
+    /** The request's main StampApi, when this one calls for the same request on another share of the quota. */
+    private readonly main?: StampApi,
+  ) {
+    this.calls = main ? main.calls : [];
+  }
+
+  /** This request's log line lists its calls (a query or a mutation), so they need no lines of their own. */
+  get reported(): boolean {
+    return this.main ? this.main.reported : this.reportedHere;
+  }
+
+  set reported(value: boolean) {
+    this.reportedHere = value;
+  }
 
   private call(endpoint: Endpoint, options: { searchParams?: Record<string, number>; json?: Record<string, unknown> }) {
     return this.client.call(endpoint, {

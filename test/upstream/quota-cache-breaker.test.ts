@@ -245,6 +245,19 @@ describe('operations', () => {
       });
       // Listed in the operation's line, the calls have no lines of their own.
       expect(records.filter((r) => r.msg === 'stamp api call')).toEqual([]);
+      // A read of a stamp read before refreshes its known state on a share of the quota of its own: the
+      // call is still this request's, in its line.
+      const till = { authorization: 'Bearer some-token-value-0123456789' };
+      const read = 'query Read($i: Int!) { stamp(stampIdx: $i) { stamps } }';
+      const readIdx = seedStamp(sandbox, { userId: 'reader-1' });
+      await post(gw.url, read, { i: readIdx }, { ...till, 'x-request-id': 'trace-read-1' });
+      await post(gw.url, read, { i: readIdx }, { ...till, 'x-request-id': 'trace-read-2' });
+      await new Promise((r) => setTimeout(r, 20));
+      const reads = lines.map((l) => JSON.parse(l)).filter((r) => String(r.requestId).startsWith('trace-read-'));
+      expect(reads.map((r) => [r.msg, r.requestId, r.upstreamCalls, r.upstream?.[0]?.endpoint])).toEqual([
+        ['graphql operation', 'trace-read-1', 1, 'validate'],
+        ['graphql operation', 'trace-read-2', 1, 'validate'],
+      ]);
       // A subscription has no operation line: the calls it makes (a customer's stamp is read when it
       // subscribes) keep a line each.
       const mine = seedStamp(sandbox, { userId: 'cust-log-1' });
