@@ -243,7 +243,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   log.info(
     store.engine === 'postgres'
       ? 'gateway state in PostgreSQL (DATABASE_URL)'
-      : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}`,
+      : `gateway state in embedded PGlite under ${join(config.dataDir, 'gateway')}${store.started ? '' : ' (started when first needed)'}`,
   );
 
   // The embedded sandbox plays the stamp service's webhooks, signed with a secret made up for this run
@@ -284,22 +284,26 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       (n) => n && log.info({ deleted: n }, 'expired idempotency keys removed'),
       (error: Error) => log.warn({ error: error.message }, 'could not remove expired idempotency keys'),
     );
-  await sweepKeys();
-  const sweep = setInterval(() => void sweepKeys(), 3_600_000);
+  const sweep = setInterval(() => void (store.started && sweepKeys()), 3_600_000);
   sweep.unref();
   // What a stopped gateway left: attempts in flight get their history entries and their keys settled;
   // redeem-and-reissue steps are finished or parked. Recovery calls the stamp API through the same
-  // client as every request: quota, breaker, metrics.
-  await recoverAttempts(store, log);
-  const recovered = await recoverReissues(store, new StampApi(parts.stamps.client, 'start-up-recovery'), parts.stamps.leaseMs);
-  if (recovered.parked || recovered.finished) {
-    log.warn(
-      recovered,
-      'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator',
-    );
-  }
+  // client as every request: quota, breaker, metrics. An embedded store that already exists starts on
+  // its first use (a mutation, a history read), and recovers then, before that use goes on.
+  await store.whenStarted(async () => {
+    if (store.engine === 'pglite') log.info('the embedded state store started');
+    await sweepKeys();
+    await recoverAttempts(store, log);
+    const recovered = await recoverReissues(store, new StampApi(parts.stamps.client, 'start-up-recovery'), parts.stamps.leaseMs);
+    if (recovered.parked || recovered.finished) {
+      log.warn(
+        recovered,
+        'redeem-and-reissue operations left by a stopped gateway: finished the safe ones, parked the ambiguous ones for an operator',
+      );
+    }
+  });
   // Other instances sharing PostgreSQL may die too: their attempts are resolved as soon as they are gone.
-  const attemptSweep = setInterval(() => void recoverAttempts(store, log).catch(() => undefined), ATTEMPT_SWEEP_MS);
+  const attemptSweep = setInterval(() => void (store.started && recoverAttempts(store, log).catch(() => undefined)), ATTEMPT_SWEEP_MS);
   attemptSweep.unref();
   return {
     parts,

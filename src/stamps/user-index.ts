@@ -26,7 +26,10 @@ export class StampUserIndex {
   constructor(
     private readonly store: GatewayStore,
     private readonly log?: Pick<Logger, 'warn'>,
-  ) {}
+  ) {
+    // Not awaited: the start may have been made by a flush, which waits for it.
+    void store.whenStarted(async () => void this.flush());
+  }
 
   /** Notes whose a stamp is; cheap and never throws. */
   seen(stamp: Pick<Stamp, 'stampIdx' | 'user'> | null | undefined): void {
@@ -44,6 +47,9 @@ export class StampUserIndex {
       return;
     }
     this.pending.set(stampIdx, userId);
+    // An embedded store that nothing has started is not started for the index: the sightings wait for
+    // its first use (or until there are PENDING_MAX of them).
+    if (!this.store.started && this.pending.size < PENDING_MAX) return;
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
     this.timer.unref?.();
   }

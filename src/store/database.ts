@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -162,6 +162,14 @@ function alive(pid: number): boolean {
  */
 export async function openPglite(dataDir?: string, options: { variable?: string; timeoutMs?: number } = {}): Promise<Database> {
   const unlock = dataDir ? lockDataDir(dataDir, options.variable ?? 'DATA_DIR') : () => undefined;
+  return startPglite(dataDir, unlock, options);
+}
+
+async function startPglite(
+  dataDir: string | undefined,
+  unlock: () => void,
+  options: { variable?: string; timeoutMs?: number },
+): Promise<Database> {
   let db: PGlite;
   try {
     // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
@@ -203,6 +211,86 @@ export async function openPglite(dataDir?: string, options: { variable?: string;
       unlock();
     },
   };
+}
+
+/** An embedded database that starts when first used; `started` says whether it has. */
+export interface OnFirstUse extends Database {
+  readonly started: boolean;
+  /**
+   * Runs each time the database starts, in order, before anything else uses it (migrations): `prepare`
+   * with the database itself; then `afterStart` tasks, which may use the database as anyone does (start-
+   * up recovery), awaited by whatever started it.
+   */
+  onStart(hooks: { prepare?: (db: Database) => Promise<void>; afterStart?: () => Promise<void> }): void;
+}
+
+/**
+ * PGlite over a data directory that already holds a database, started on first use. PostgreSQL in WASM
+ * holds ~130 MB from the moment it starts (its minimum WASM memory, never given back), and a gateway
+ * that only reads never needs it: the state store is for changes. The directory is locked at once, so a
+ * second process is still refused at start-up.
+ */
+export function openPgliteOnFirstUse(dataDir: string, options: { variable?: string; timeoutMs?: number } = {}): OnFirstUse {
+  const unlock = lockDataDir(dataDir, options.variable ?? 'DATA_DIR');
+  let db: Database | undefined;
+  let starting: Promise<Database> | undefined;
+  let closed = false;
+  const listeners: Array<[string, (payload: string) => void]> = [];
+  const prepares: Array<(db: Database) => Promise<void>> = [];
+  const afterStarts: Array<() => Promise<void>> = [];
+  const start = (): Promise<Database> => {
+    if (db) return Promise.resolve(db);
+    if (closed) return Promise.reject(new StateError('the embedded database is closed'));
+    starting ??= (async () => {
+      const started = await startPglite(dataDir, () => undefined, options);
+      try {
+        for (const prepare of prepares) await prepare(started);
+        for (const [channel, onPayload] of listeners) await started.listen(channel, onPayload);
+      } catch (error) {
+        await started.close().catch(() => undefined);
+        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      }
+      db = started;
+      // Each task reports its own failures: the use that started the database goes on regardless.
+      for (const task of afterStarts) await task().catch(() => undefined);
+      return started;
+    })().catch((error: unknown) => {
+      // The next use tries again.
+      starting = undefined;
+      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+    });
+    return starting;
+  };
+  return {
+    engine: 'pglite',
+    get started() {
+      return db !== undefined;
+    },
+    onStart({ prepare, afterStart }) {
+      if (prepare) prepares.push(prepare);
+      if (afterStart) afterStarts.push(afterStart);
+    },
+    query: (text, values, o) => (db ? db.query(text, values, o) : start().then((d) => d.query(text, values, o))),
+    transaction: (fn, o) => (db ? db.transaction(fn, o) : start().then((d) => d.transaction(fn, o))),
+    withLock: (_namespace, _key, fn) => fn(),
+    registerOwner: async () => undefined,
+    ownerAlive: async () => false,
+    async listen(channel, onPayload) {
+      listeners.push([channel, onPayload]);
+      if (db) await db.listen(channel, onPayload);
+    },
+    async close() {
+      closed = true;
+      const running = db ?? (await starting?.catch(() => undefined));
+      await running?.close();
+      unlock();
+    },
+  };
+}
+
+/** Whether a data directory already holds a PostgreSQL database (else the first start runs initdb). */
+export function holdsDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
 /** The connection string without its password, for messages. */

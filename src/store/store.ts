@@ -2,7 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { UpstreamCallRecord } from '../upstream/client.js';
 import { type Stamp, withoutSecrets } from '../upstream/mapping.js';
-import { type Database, type DatabaseEvents, jsonParam, migrate, openPglite, openPostgres } from './database.js';
+import {
+  type Database,
+  type DatabaseEvents,
+  holdsDatabase,
+  jsonParam,
+  migrate,
+  type OnFirstUse,
+  openPglite,
+  openPgliteOnFirstUse,
+  openPostgres,
+} from './database.js';
 import { GATEWAY_MIGRATIONS } from './migrations.js';
 
 // The advisory-lock namespace of per-stamp locks ("ST"), so other users of the database cannot collide.
@@ -249,6 +259,14 @@ export class GatewayStore {
   }
 
   static async open(options: StoreOptions): Promise<GatewayStore> {
+    const dir = options.dataDir ? join(options.dataDir, 'gateway') : undefined;
+    // An embedded database that exists already starts when first used (a gateway that only reads never
+    // needs it); a new one is created at once (initdb takes seconds a first request should not wait).
+    if (!options.databaseUrl && dir && holdsDatabase(dir)) {
+      const db = openPgliteOnFirstUse(dir, { timeoutMs: options.timeoutMs });
+      db.onStart({ prepare: (started) => migrate(started, 'gateway', GATEWAY_MIGRATIONS) });
+      return new GatewayStore(db);
+    }
     const db = options.databaseUrl
       ? await openPostgres(options.databaseUrl, {
           schema: options.schema,
@@ -256,7 +274,7 @@ export class GatewayStore {
           startupTimeoutMs: options.startupTimeoutMs,
           onHealth: options.onHealth,
         })
-      : await openPglite(options.dataDir ? join(options.dataDir, 'gateway') : undefined, { timeoutMs: options.timeoutMs });
+      : await openPglite(dir, { timeoutMs: options.timeoutMs });
     try {
       await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
       const store = new GatewayStore(db, options.databaseUrl ? options.schema : undefined);
@@ -266,6 +284,20 @@ export class GatewayStore {
       await db.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Whether the database runs: false only for an embedded one that nothing has needed yet. */
+  get started(): boolean {
+    return !('started' in this.db) || (this.db as OnFirstUse).started;
+  }
+
+  /**
+   * Runs `task` once the database runs: at once when it does, else each time it starts, awaited by
+   * the use that starts it (start-up recovery of an embedded store waits for its first use).
+   */
+  async whenStarted(task: () => Promise<void>): Promise<void> {
+    if (this.started) return task();
+    (this.db as OnFirstUse).onStart({ afterStart: task });
   }
 
   get engine(): Database['engine'] {
@@ -287,6 +319,8 @@ export class GatewayStore {
   }
 
   async ping(bound: Bound = {}): Promise<void> {
+    // An embedded database nothing has needed yet is not started to answer a readiness check.
+    if (!this.started) return;
     await this.db.query('SELECT 1', [], bound);
   }
 
