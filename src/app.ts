@@ -319,7 +319,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       await parts.close();
       const left = await parts.stamps.outbox.flush(2_000);
       if (left) log.error({ left }, 'outbox entries not written before shutdown: start-up recovery will record them from their attempts');
-      await Promise.all([store.close(), sandbox?.close(), parts.stamps.client.close()]);
+      // Entries left unwritten: the next start recovers them from their attempts, at once.
+      await Promise.all([store.close({ clean: left === 0 }), sandbox?.close(), parts.stamps.client.close()]);
     },
   };
 }

@@ -14,7 +14,8 @@ export function logDestination(format: LogFormat, { sync = false, isTTY = Boolea
 
 /**
  * Lines gather up to 4 KiB and are written together, or after at most 100 ms: one write for a dozen
- * lines instead of one each under load (a write per line was ~5% of a read's CPU in `npm run bench`).
+ * lines instead of one each under load (a write per line was a visible share of a read's CPU: see the
+ * README's benchmark).
  * pino writes what is left when the process exits; shutdown flushes first.
  */
 const BUFFERED = { dest: 1, sync: false, minLength: 4096, periodicFlush: 100 };

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpstreamCallRecord } from '../upstream/client.js';
 import { type Stamp, withoutSecrets } from '../upstream/mapping.js';
@@ -140,6 +141,9 @@ export interface PauseNotice {
 
 export type Notice = ChangeNotice | PauseNotice;
 
+/** In an embedded database's directory after a clean shutdown: its next start may wait for a first use. */
+const CLEAN_SHUTDOWN = '.clean-shutdown';
+
 /** The channel every instance sharing a schema listens on (PostgreSQL's notices are per database, not per schema). */
 function channelOf(schema: string | undefined): string {
   return schema ? `stamp_gateway_${createHash('sha256').update(schema).digest('hex').slice(0, 24)}` : 'stamp_gateway';
@@ -254,6 +258,8 @@ export class GatewayStore {
   private constructor(
     readonly db: Database,
     schema?: string,
+    /** The embedded database's directory, where a clean shutdown is marked. */
+    private readonly dataDir?: string,
   ) {
     this.channel = channelOf(schema);
   }
@@ -262,10 +268,17 @@ export class GatewayStore {
     const dir = options.dataDir ? join(options.dataDir, 'gateway') : undefined;
     // An embedded database that exists already starts when first used (a gateway that only reads never
     // needs it); a new one is created at once (initdb takes seconds a first request should not wait).
-    if (!options.databaseUrl && dir && holdsDatabase(dir)) {
+    // Only after a clean shutdown: after a crash it starts at once, to recover what was left.
+    if (!options.databaseUrl && dir && holdsDatabase(dir) && existsSync(join(dir, CLEAN_SHUTDOWN))) {
       const db = openPgliteOnFirstUse(dir, { timeoutMs: options.timeoutMs });
-      db.onStart({ prepare: (started) => migrate(started, 'gateway', GATEWAY_MIGRATIONS) });
-      return new GatewayStore(db);
+      db.onStart({
+        prepare: async (started) => {
+          // Running now: a crash from here on leaves work for the next start to recover.
+          rmSync(join(dir, CLEAN_SHUTDOWN), { force: true });
+          await migrate(started, 'gateway', GATEWAY_MIGRATIONS);
+        },
+      });
+      return new GatewayStore(db, undefined, dir);
     }
     const db = options.databaseUrl
       ? await openPostgres(options.databaseUrl, {
@@ -276,8 +289,9 @@ export class GatewayStore {
         })
       : await openPglite(dir, { timeoutMs: options.timeoutMs });
     try {
+      if (dir) rmSync(join(dir, CLEAN_SHUTDOWN), { force: true });
       await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
-      const store = new GatewayStore(db, options.databaseUrl ? options.schema : undefined);
+      const store = new GatewayStore(db, options.databaseUrl ? options.schema : undefined, options.databaseUrl ? undefined : dir);
       await db.registerOwner(store.owner);
       return store;
     } catch (error) {
@@ -711,7 +725,26 @@ export class GatewayStore {
     return rows.map(toReissue);
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  /**
+   * Closes the database. An embedded one is marked cleanly shut down when `clean` (nothing of this
+   * process's left to write) and it holds no unfinished work: its next start may then wait for a use.
+   */
+  async close({ clean = true }: { clean?: boolean } = {}): Promise<void> {
+    const finished = clean && this.dataDir !== undefined && (!this.started || (await this.holdsNoUnfinishedWork()));
+    await this.db.close();
+    if (finished) writeFileSync(join(this.dataDir!, CLEAN_SHUTDOWN), `${new Date().toISOString()}\n`);
+  }
+
+  private async holdsNoUnfinishedWork(): Promise<boolean> {
+    const rows = await this.db
+      .query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM mutation_attempts)
+              + (SELECT count(*) FROM reissue_operations WHERE step = ANY($1::text[]))
+              + (SELECT count(*) FROM webhook_events WHERE NOT processed) AS n`,
+        [['redeeming', 'issuing', 'redeemed']],
+        { timeoutMs: 2_000 },
+      )
+      .catch(() => [{ n: 1 }]);
+    return Number(rows[0]?.n) === 0;
   }
 }

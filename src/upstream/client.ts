@@ -173,7 +173,8 @@ class TimeoutSlot extends EventEmitter {
 /**
  * The time bounds of the reads' attempts: every attempt due to end within the same 10 ms shares one
  * signal and one timer, instead of an AbortController, an EventTarget and a timer of its own (together
- * ~5% of a read's CPU). An attempt ends up to 10 ms before its bound, never after it.
+ * a visible share of a read's CPU; see the README's benchmark). An attempt ends up to 10 ms before its
+ * bound, never after it.
  */
 class AttemptBounds {
   private readonly slots = new Map<number, TimeoutSlot>();
