@@ -182,6 +182,33 @@ try {
       body: readQuery,
       pid: gateway.pid,
     });
+  if (wanted('paired')) {
+    // This machine's speed moves by tens of percent within a minute, and rows measured a minute apart
+    // carry that into their ratios. Here Apollo and the gateway take turns, 2 s each, eleven times; the
+    // ratios are the medians of each turn's ratio (both measured within the same few seconds).
+    process.stdout.write('measuring: Apollo and the gateway in turns (11 × 2 s each) ... ');
+    const turns: Array<{ apollo: LoadResult; gateway: LoadResult }> = [];
+    const turn = (url: string, headers: Record<string, string>, pid: number) =>
+      measure({ url, method: 'POST', headers, body: readQuery, pid, connections: CONNECTIONS, seconds: 2, warmupSeconds: 0 });
+    for (let i = 0; i < 11; i++) {
+      const apolloTurn = await turn(`${apollo.url}/`, { 'content-type': 'application/json' }, apollo.pid);
+      const gatewayTurn = await turn(`${gateway.url}/graphql`, gwHeaders, gateway.pid);
+      if (apolloTurn.errors || apolloTurn.non2xx || gatewayTurn.errors || gatewayTurn.non2xx) throw new Error('paired: errors');
+      turns.push({ apollo: apolloTurn, gateway: gatewayTurn });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const round2 = (x: number) => Math.round(x * 100) / 100;
+    extra.pairedGatewayOverApolloThroughput = round2(median(turns.map((t) => t.gateway.rps / t.apollo.rps)));
+    extra.pairedGatewayOverApolloCpuPerRead = round2(
+      median(turns.map((t) => t.gateway.cpuMicrosPerRequest / t.apollo.cpuMicrosPerRequest)),
+    );
+    extra.pairedGatewayOverApolloP99 = round2(median(turns.map((t) => t.gateway.p99Ms / t.apollo.p99Ms)));
+    extra.pairedGatewayCpuMicrosPerRead = Math.round(median(turns.map((t) => t.gateway.cpuMicrosPerRequest)));
+    extra.pairedApolloCpuMicrosPerRead = Math.round(median(turns.map((t) => t.apollo.cpuMicrosPerRequest)));
+    console.log(
+      `gateway ÷ Apollo: ${extra.pairedGatewayOverApolloThroughput}× the requests, ${extra.pairedGatewayOverApolloCpuPerRead}× the CPU`,
+    );
+  }
   if (wanted('floor')) {
     await row('3f graphql-yoga alone, same query, no upstream', 'yoga', {
       url: `${yogaFloor.url}/graphql`,
