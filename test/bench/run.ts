@@ -7,6 +7,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 import { type ShopResult, shopLoad } from './shop-load.js';
@@ -366,30 +367,40 @@ try {
   }
 
   if (wanted('leak')) {
-    process.stdout.write('measuring: RSS after 10,000 and 100,000 reads ... ');
+    // The target is about the heap: a gateway of its own with the inspector on loopback, so that the
+    // benchmark can force a full GC and read what is left, after 10,000 and after 100,000 reads.
+    process.stdout.write('measuring: heap after a forced GC, after 10,000 and 100,000 reads ... ');
+    const inspected = await startProcess('dist/server.js', gatewayEnv('leak-state'), /ready: (http:\/\/[^\s/]+)\/graphql/, {
+      nodeArgs: ['--inspect=127.0.0.1:0'],
+      keepOutput: false,
+      timeoutMs: 120_000,
+    });
+    procs.push({ child: inspected.child, url: inspected.ready, pid: inspected.child.pid! });
+    const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(inspected.output())?.[1];
+    if (!inspector) throw new Error('leak: no inspector URL');
     const { runCount } = await import('./measure.js');
-    await runCount({
-      url: `${gateway.url}/graphql`,
-      method: 'POST',
-      headers: gwHeaders,
-      body: readQuery,
-      connections: CONNECTIONS,
-      amount: 10_000,
-    });
-    const rss10k = rssBytes(gateway.pid);
-    await runCount({
-      url: `${gateway.url}/graphql`,
-      method: 'POST',
-      headers: gwHeaders,
-      body: readQuery,
-      connections: CONNECTIONS,
-      amount: 90_000,
-    });
-    const rss100k = rssBytes(gateway.pid);
+    const reads = (amount: number) =>
+      runCount({
+        url: `${inspected.ready}/graphql`,
+        method: 'POST',
+        headers: gwHeaders,
+        body: readQuery,
+        connections: CONNECTIONS,
+        amount,
+      });
+    await reads(10_000);
+    const heap10k = await heapAfterGc(inspector);
+    const rss10k = rssBytes(inspected.child.pid!);
+    await reads(90_000);
+    const heap100k = await heapAfterGc(inspector);
+    const rss100k = rssBytes(inspected.child.pid!);
+    extra.heapAfterGcAt10kMb = Math.round((heap10k / 2 ** 20) * 10) / 10;
+    extra.heapAfterGcAt100kMb = Math.round((heap100k / 2 ** 20) * 10) / 10;
+    extra.heapGrowthPercent = Math.round(((heap100k - heap10k) / heap10k) * 1000) / 10;
     extra.rssAfter10kMb = Math.round(rss10k / 2 ** 20);
     extra.rssAfter100kMb = Math.round(rss100k / 2 ** 20);
-    extra.rssGrowthPercent = Math.round(((rss100k - rss10k) / rss10k) * 1000) / 10;
-    console.log(`${extra.rssAfter10kMb} MB, then ${extra.rssAfter100kMb} MB`);
+    console.log(`${extra.heapAfterGcAt10kMb} MB, then ${extra.heapAfterGcAt100kMb} MB`);
+    inspected.child.kill('SIGKILL');
   }
 } finally {
   for (const p of procs) p.child.kill('SIGKILL');
@@ -413,6 +424,37 @@ const ratios: Record<string, number | undefined> = {
   addedP99MsAtHalfPeak: byName('3b')?.p99Ms !== undefined && byName('1b') ? byName('3b')!.p99Ms - byName('1b')!.p99Ms : undefined,
   ...(extra as Record<string, number>),
 };
+/** Forces two full GCs in a process through its inspector and returns the heap left in use, in bytes. */
+async function heapAfterGc(inspectorUrl: string): Promise<number> {
+  const socket = new WebSocket(inspectorUrl);
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  let next = 0;
+  const call = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<any>((resolve, reject) => {
+      const id = ++next;
+      const onMessage = (data: WebSocket.RawData) => {
+        const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+        if (message.id !== id) return;
+        socket.off('message', onMessage);
+        if (message.error) reject(new Error(message.error.message));
+        else resolve(message.result);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    await call('HeapProfiler.collectGarbage');
+    const evaluated = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
+    return evaluated.result.value as number;
+  } finally {
+    socket.close();
+  }
+}
+
 function ratio(a?: number, b?: number) {
   return a !== undefined && b ? Math.round((a / b) * 100) / 100 : undefined;
 }
