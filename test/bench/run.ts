@@ -421,7 +421,8 @@ const ratios: Record<string, number | undefined> = {
     byName('3 ') && byName('3f') ? byName('3 ')!.cpuMicrosPerRequest - byName('3f')!.cpuMicrosPerRequest : undefined,
   smallestYogaGatewayOverForwarderThroughput: ratio(byName('3u')?.rps, byName('2 ')?.rps),
   gatewayOverSmallestYogaGatewayThroughput: ratio(byName('3 ')?.rps, byName('3u')?.rps),
-  addedP99MsAtHalfPeak: byName('3b')?.p99Ms !== undefined && byName('1b') ? byName('3b')!.p99Ms - byName('1b')!.p99Ms : undefined,
+  addedP99MsAtHalfPeak:
+    byName('3b')?.p99Ms !== undefined && byName('1b') ? Math.round((byName('3b')!.p99Ms - byName('1b')!.p99Ms) * 10) / 10 : undefined,
   ...(extra as Record<string, number>),
 };
 /** Forces two full GCs in a process through its inspector and returns the heap left in use, in bytes. */
