@@ -230,7 +230,10 @@ export interface OnFirstUse extends Database {
  * that only reads never needs it: the state store is for changes. The directory is locked at once, so a
  * second process is still refused at start-up.
  */
-export function openPgliteOnFirstUse(dataDir: string, options: { variable?: string; timeoutMs?: number } = {}): OnFirstUse {
+export function openPgliteOnFirstUse(
+  dataDir: string,
+  options: { variable?: string; timeoutMs?: number; startupTimeoutMs?: number } = {},
+): OnFirstUse {
   const unlock = lockDataDir(dataDir, options.variable ?? 'DATA_DIR');
   let db: Database | undefined;
   let starting: Promise<Database> | undefined;
@@ -261,6 +264,9 @@ export function openPgliteOnFirstUse(dataDir: string, options: { variable?: stri
     });
     return starting;
   };
+  // A use waits for the start as long as a start-up may take (DATABASE_STARTUP_TIMEOUT_MS), then fails
+  // like a statement that did not answer; the start goes on for the next use.
+  const whenStarted = () => withTimeout(start(), options.startupTimeoutMs ?? 10_000, 'the embedded database (starting)');
   return {
     engine: 'pglite',
     get started() {
@@ -270,8 +276,8 @@ export function openPgliteOnFirstUse(dataDir: string, options: { variable?: stri
       if (prepare) prepares.push(prepare);
       if (afterStart) afterStarts.push(afterStart);
     },
-    query: (text, values, o) => (db ? db.query(text, values, o) : start().then((d) => d.query(text, values, o))),
-    transaction: (fn, o) => (db ? db.transaction(fn, o) : start().then((d) => d.transaction(fn, o))),
+    query: (text, values, o) => (db ? db.query(text, values, o) : whenStarted().then((d) => d.query(text, values, o))),
+    transaction: (fn, o) => (db ? db.transaction(fn, o) : whenStarted().then((d) => d.transaction(fn, o))),
     withLock: (_namespace, _key, fn) => fn(),
     registerOwner: async () => undefined,
     ownerAlive: async () => false,

@@ -270,7 +270,7 @@ export class GatewayStore {
     // needs it); a new one is created at once (initdb takes seconds a first request should not wait).
     // Only after a clean shutdown: after a crash it starts at once, to recover what was left.
     if (!options.databaseUrl && dir && holdsDatabase(dir) && existsSync(join(dir, CLEAN_SHUTDOWN))) {
-      const db = openPgliteOnFirstUse(dir, { timeoutMs: options.timeoutMs });
+      const db = openPgliteOnFirstUse(dir, { timeoutMs: options.timeoutMs, startupTimeoutMs: options.startupTimeoutMs });
       db.onStart({
         prepare: async (started) => {
           // Running now: a crash from here on leaves work for the next start to recover.
@@ -289,7 +289,7 @@ export class GatewayStore {
         })
       : await openPglite(dir, { timeoutMs: options.timeoutMs });
     try {
-      if (dir) rmSync(join(dir, CLEAN_SHUTDOWN), { force: true });
+      if (dir && !options.databaseUrl) rmSync(join(dir, CLEAN_SHUTDOWN), { force: true });
       await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
       const store = new GatewayStore(db, options.databaseUrl ? options.schema : undefined, options.databaseUrl ? undefined : dir);
       await db.registerOwner(store.owner);
