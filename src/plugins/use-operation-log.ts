@@ -28,9 +28,9 @@ export function loggable(value: string): string {
 }
 
 /**
- * One log line per GraphQL request, also one refused before execution: request id, caller, operation,
- * type, duration, the upstream calls it made (endpoint, status, code, duration) and error codes. Never inputs or stamps, so no secret or customer
- * data can reach the log.
+ * One log line per GraphQL request over HTTP, also one refused before execution: request id, caller,
+ * operation, type, duration, the upstream calls it made (endpoint, status, code, duration) and error
+ * codes. Never inputs or stamps, so no secret or customer data can reach the log.
  */
 export function useOperationLog(
   logger: Logger,
@@ -39,10 +39,11 @@ export function useOperationLog(
 ): Plugin<GatewayContext> {
   return {
     onExecute({ args }) {
-      // Set before any resolver runs: the calls of a query or mutation go into its line below. A
-      // subscription's have no line of their own here, so they keep theirs.
-      const record = records.get((args.contextValue as { request: Request }).request);
-      if (record.type !== 'subscription') args.contextValue.stamps.api.reported = true;
+      // Set before any resolver runs: the calls of a query or mutation over HTTP go into its line below.
+      // A subscription's, and a WebSocket operation's, have no such line, so they keep theirs.
+      const request = (args.contextValue as { request?: Request }).request;
+      const record = request && records.get(request);
+      if (record?.http && record.type !== 'subscription') args.contextValue.stamps.api.reported = true;
     },
     onResultProcess({ request, result }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;

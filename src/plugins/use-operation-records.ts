@@ -10,6 +10,8 @@ export interface OperationRecord {
   type: 'query' | 'mutation' | 'subscription' | 'unknown';
   /** The context, once the request got that far. */
   context?: GatewayContext;
+  /** Came over HTTP (yoga parsed its parameters), so it gets an operation log line; not a WebSocket operation. */
+  http?: boolean;
 }
 
 /** The operation being executed: the one named, or the only one. */
@@ -48,7 +50,9 @@ export class OperationRecords {
         records.get(request);
       },
       onParams({ request, params }) {
-        if (typeof params.operationName === 'string' && params.operationName) records.get(request).name = params.operationName;
+        const record = records.get(request);
+        record.http = true;
+        if (typeof params.operationName === 'string' && params.operationName) record.name = params.operationName;
       },
       onValidate({ params, context }) {
         const request = (context as { request?: Request }).request;
