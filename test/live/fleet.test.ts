@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { type Started, startProcess } from '../helpers/process.js';
 import { seedStamp, startSandbox } from '../helpers/sandbox.js';
 import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
 import { quietFor, subscribeSse, subscribeWs, wsClient } from '../helpers/subscriptions.js';
+import { signedToken } from '../helpers/tokens.js';
 
 const STAFF_KEY = 'fleet-staff-key-0123456789abcdef';
 const JWT_SECRET = 'a-fleet-test-secret-long-enough-for-hs256';
@@ -186,11 +186,7 @@ describe.skipIf(!DATABASE_URL_TEST)('a fleet: three gateway processes on one Pos
 
     it('a customer subscribing to another customer’s stamp gets the not-found answer, and nothing leaks', async () => {
       const theirs = seedStamp(sandbox, { userId: 'fleet-cust-2' });
-      const token = await new SignJWT({ sub: 'fleet-cust-1', scope: 'stamps:read' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(JWT_SECRET));
+      const token = await signedToken(JWT_SECRET, 'fleet-cust-1');
       const customer = { authorization: `Bearer ${token}` };
       const missing = 2_000_000_000;
       const notFound = (await B.post(READ, { i: missing }, customer)).body.errors[0];

@@ -1,10 +1,10 @@
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/auth/authentication.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { seedStamp } from '../helpers/sandbox.js';
 import { type Followed, quietFor, subscribeSse, subscribeWs, wsClient } from '../helpers/subscriptions.js';
+import { signedToken } from '../helpers/tokens.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const STAFF_KEY = 'staff-key-0123456789abcdef';
@@ -13,14 +13,7 @@ const FOLLOW =
 const FOLLOW_MANY = 'subscription($ids: [Int!]!) { stampsChanged(stampIdxs: $ids) { stampIdx action stamp { stamps } } }';
 const READ = 'query($i: Int!) { stamp(stampIdx: $i) { stamps } }';
 
-function jwt(sub: string, scope: string, expiresIn: string | number = '5m') {
-  return new SignJWT({ sub, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(SECRET));
-}
+const jwt = (sub: string, scope: string, expiresIn: string | number = '5m') => signedToken(SECRET, sub, scope, expiresIn);
 
 describe('subscriptions: every change is one event, to each subscriber, over SSE and WebSocket', () => {
   let gw: TestGateway;

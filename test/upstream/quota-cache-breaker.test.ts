@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { SignJWT } from 'jose';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/auth/authentication.js';
@@ -12,6 +11,7 @@ import { GatewayStore } from '../../src/store/store.js';
 import { startGateway } from '../helpers/gateway.js';
 import { startSandbox, seedStamp } from '../helpers/sandbox.js';
 import { subscribeSse } from '../helpers/subscriptions.js';
+import { signedToken } from '../helpers/tokens.js';
 
 const JWT_SECRET = 'a-log-test-secret-that-is-long-enough-for-hs256';
 
@@ -110,11 +110,7 @@ describe('a fair share of the quota, and refusals remembered', () => {
       resilience: { ratePerMinute: 40, ratePerHour: 1_000, callerShare: 0.25, unavailableCacheTtlMs: 30_000 },
     });
     try {
-      const { SignJWT } = await import('jose');
-      const token = await new SignJWT({ sub: 'hammer', scope: 'stamps:read' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(secret));
+      const token = await signedToken(secret, 'hammer');
       const ids = Array.from({ length: 100 }, (_, i) => 7_000_000 + i);
       const probe = (list: number[]) =>
         post(
@@ -261,11 +257,7 @@ describe('operations', () => {
       // A subscription has no operation line: the calls it makes (a customer's stamp is read when it
       // subscribes) keep a line each.
       const mine = seedStamp(sandbox, { userId: 'cust-log-1' });
-      const token = await new SignJWT({ sub: 'cust-log-1', scope: 'stamps:read' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(JWT_SECRET));
+      const token = await signedToken(JWT_SECRET, 'cust-log-1');
       const followed = await subscribeSse(
         gw.url,
         'subscription($i: Int!) { stampChanged(stampIdx: $i) { stampIdx } }',
