@@ -29,8 +29,7 @@ async function confirmedRead(s: StampSession, stampIdx: number): Promise<Stamp> 
   const { cache, store } = s.deps;
   // A stamp this request changed is read from the stamp API: its change is announced only when the request ends.
   const changedHere = s.changed.has(stampIdx);
-  // An embedded store nothing has started is not started for this: the process's own cache has what it knows.
-  const stored = s.deps.sharedStates && !changedHere && store.started;
+  const stored = s.deps.sharedStates && !changedHere;
   let known: Stamp | undefined;
   if (stored) {
     const state = await store.knownState(stampIdx, { timeoutMs: 250 }).catch(() => undefined);

@@ -497,6 +497,8 @@ export class GatewayStore {
 
   /** The state the stamp API last confirmed, when no change has been announced since. */
   async knownState(stampIdx: number, bound: Bound = {}): Promise<KnownState | undefined> {
+    // An embedded store nothing has started is not started for a cache: this process's own has what it knows.
+    if (!this.started) return undefined;
     const rows = await this.db.query<{ state: Stamp; confirmed_at: Date }>(
       `SELECT state, confirmed_at FROM stamp_states
        WHERE stamp_idx = $1 AND state IS NOT NULL AND (changed_at IS NULL OR confirmed_at > changed_at)`,
@@ -511,6 +513,7 @@ export class GatewayStore {
    * began (then the state may be older than the change, and is not kept).
    */
   async saveKnownState(stamp: Stamp, fetchedAt: Date, bound: Bound = {}): Promise<void> {
+    if (!this.started) return;
     await this.db.query(
       `INSERT INTO stamp_states (stamp_idx, state, confirmed_at) VALUES ($1, $2::jsonb, $3)
        ON CONFLICT (stamp_idx) DO UPDATE SET state = EXCLUDED.state, confirmed_at = EXCLUDED.confirmed_at
