@@ -413,10 +413,12 @@ export class GatewayStore {
   }
 
   /**
-   * Ends an attempt in one transaction: its history entry written, the attempt removed, its key
-   * finished or released, and, for a change that happened or may have, its notice to every process
-   * (sent by PostgreSQL when the transaction commits: exactly once, with the entry). Writing the same
-   * entry again (by its entryKey) changes nothing and announces nothing.
+   * Ends an attempt in one statement (so one transaction, one round trip): its history entry written,
+   * the attempt removed, its key finished or released, and, for a change of a known stamp that happened
+   * or may have, the stamp marked changed and its notice to every process (sent by PostgreSQL when the
+   * statement commits: exactly once, with the entry). Writing the same entry again (by its entryKey)
+   * changes nothing and announces nothing. Every part of a WITH runs to completion whatever the final
+   * SELECT reads, and all of it commits or none.
    */
   async completeAttempt(
     attemptId: string | null,
@@ -425,22 +427,29 @@ export class GatewayStore {
     bound: Bound = {},
     change?: Omit<ChangeNotice, 'kind' | 'eventId' | 'at'>,
   ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const inserted = await tx.query<{ id: string; at: Date }>(`${INSERT_HISTORY} RETURNING id, at`, historyParams(entry));
-      if (inserted[0] && change && change.stampIdx !== null) {
-        await this.announce(tx, { kind: 'change', ...change, at: new Date(inserted[0].at).toISOString(), eventId: String(inserted[0].id) });
-      }
-      if (attemptId) await tx.query('DELETE FROM mutation_attempts WHERE id = $1', [attemptId]);
-      if (key && 'finish' in key) {
-        await tx.query(`UPDATE idempotency_keys SET state = 'done', response = $3::jsonb WHERE caller = $1 AND key = $2`, [
-          key.caller,
-          key.key,
-          jsonParam(key.finish),
-        ]);
-      } else if (key) {
-        await tx.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2', [key.caller, key.key]);
-      }
-    }, bound);
+    const values = historyParams(entry);
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const parts = [`entry AS (${INSERT_HISTORY} RETURNING id, at)`];
+    if (attemptId) parts.push(`attempt AS (DELETE FROM mutation_attempts WHERE id = ${param(attemptId)})`);
+    if (key && 'finish' in key) {
+      parts.push(
+        `answer AS (UPDATE idempotency_keys SET state = 'done', response = ${param(jsonParam(key.finish))}::jsonb WHERE caller = ${param(key.caller)} AND key = ${param(key.key)})`,
+      );
+    } else if (key) {
+      parts.push(`answer AS (DELETE FROM idempotency_keys WHERE caller = ${param(key.caller)} AND key = ${param(key.key)})`);
+    }
+    let last = 'SELECT id FROM entry';
+    if (change && change.stampIdx !== null) {
+      parts.push(
+        `changed AS (INSERT INTO stamp_states (stamp_idx, changed_at) SELECT ${param(change.stampIdx)}::integer, now() FROM entry
+           ON CONFLICT (stamp_idx) DO UPDATE SET changed_at = now())`,
+      );
+      // The notice as announce() writes it: `at` in ISO 8601 (UTC, milliseconds), `eventId` the entry's id.
+      const notice = `(${param(JSON.stringify({ kind: 'change', ...change }))}::jsonb || jsonb_build_object(
+           'at', to_char(entry.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'eventId', entry.id::text))::text`;
+      last = `SELECT pg_notify(${param(this.channel)}, ${notice}) FROM entry`;
+    }
+    await this.db.query(`WITH ${parts.join(',\n')}\n${last}`, values, bound);
   }
 
   /** Attempts left by other processes, oldest first (whether their owners are gone is the caller's question). */

@@ -56,12 +56,16 @@ describe('subscriptions: every change is one event, to each subscriber, over SSE
       expect(event).toMatchObject({ stampIdx: idx, action: 'ADDED', source: 'GATEWAY', stamp: { stamps: 5 } });
       expect(event.eventId).toMatch(/^\d+$/);
     }
-    // The event names the history entry of the mutation.
-    const history = await post('query($i: Int!) { stampHistory(stampIdx: $i, first: 1) { edges { node { id operation } } } }', { i: idx });
+    // The event names the history entry of the mutation, and carries its time.
+    const history = await post('query($i: Int!) { stampHistory(stampIdx: $i, first: 1) { edges { node { id operation at } } } }', {
+      i: idx,
+    });
     expect(history.body.data.stampHistory.edges[0].node).toEqual({
       id: overSse.events[0]!.data.stampChanged.eventId,
       operation: 'addStamp',
+      at: overSse.events[0]!.data.stampChanged.at,
     });
+    expect(overWs.events[0]!.data.stampChanged.at).toBe(overSse.events[0]!.data.stampChanged.at);
     expect(await quietFor(overSse, 300)).toBe(0);
     expect(overWs.events).toHaveLength(1);
     overSse.close();
