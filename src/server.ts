@@ -5,6 +5,7 @@ import { type App, StartupError, startApp } from './app.js';
 import { AuthConfigError } from './auth/authentication.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway } from './gateway.js';
+import { tuneHeapGrowth } from './heap.js';
 import { createLogger, describeError, logDestination } from './logger.js';
 import { attachWebSockets } from './websockets.js';
 
@@ -14,6 +15,8 @@ function fatal(log: Logger, message: string, detail: Record<string, unknown> = {
   log.flush();
   process.exit(1);
 }
+
+tuneHeapGrowth();
 
 let config: Config;
 try {
