@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+// Each engine is loaded when it is used: a gateway on PostgreSQL never loads PGlite, nor one on PGlite
+// node-postgres.
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
 
 /**
  * The database did not answer in time, refused the connection, or failed the statement. Whatever the
@@ -174,7 +176,8 @@ async function startPglite(
   try {
     // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
     // buffers would sit in this process's memory for nothing.
-    db = await PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
+    const { PGlite: Engine } = await import('@electric-sql/pglite');
+    db = await Engine.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
   } catch (error) {
     unlock();
     throw new DataDirError(`${options.variable ?? 'DATA_DIR'}: cannot open the embedded database in ${dataDir} (${describe(error)})`);
@@ -324,6 +327,7 @@ export async function openPostgres(
   options: { max?: number; lockMax?: number; schema?: string; timeoutMs?: number; startupTimeoutMs?: number } & DatabaseEvents = {},
 ): Promise<Database> {
   if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Bad schema name ${options.schema}`);
+  const { default: pg } = await import('pg');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const settings = [
     `-c statement_timeout=${timeoutMs}`,
