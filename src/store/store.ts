@@ -445,7 +445,7 @@ export class GatewayStore {
            ON CONFLICT (stamp_idx) DO UPDATE SET changed_at = now())`,
       );
       // The notice as announce() writes it: `at` in ISO 8601 (UTC, milliseconds), `eventId` the entry's id.
-      const notice = `(${param(JSON.stringify({ kind: 'change', ...change }))}::jsonb || jsonb_build_object(
+      const notice = `(${param(jsonParam({ kind: 'change', ...change }))}::jsonb || jsonb_build_object(
            'at', to_char(entry.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'eventId', entry.id::text))::text`;
       last = `SELECT pg_notify(${param(this.channel)}, ${notice}) FROM entry`;
     }
