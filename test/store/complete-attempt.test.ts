@@ -33,7 +33,14 @@ describe.each(ENGINES)('the end of a mutation attempt, in one statement ($name)'
     return heard;
   };
   const begin = (stampIdx: number, key: string | null = null) =>
-    store.beginAttempt({ requestId: randomUUID(), caller: 'staff', operation: 'addStamp', stampIdx, input: { stampIdx }, idempotencyKey: key });
+    store.beginAttempt({
+      requestId: randomUUID(),
+      caller: 'staff',
+      operation: 'addStamp',
+      stampIdx,
+      input: { stampIdx },
+      idempotencyKey: key,
+    });
   const claim = (key: string) =>
     store.claimKey({ caller: 'staff', key, operation: 'addStamp', requestHash: 'h', leaseMs: 20_000, ttlMs: 86_400_000 });
 
@@ -45,11 +52,17 @@ describe.each(ENGINES)('the end of a mutation attempt, in one statement ($name)'
     const attempt = await begin(idx, 'k-1');
     const written = entry(idx, { idempotencyKey: 'k-1' });
     const payload = { stampIdx: idx, newStamps: 3 };
-    await store.completeAttempt(attempt, written, { caller: 'staff', key: 'k-1', finish: { ok: true, payload } }, {}, {
-      stampIdx: idx,
-      action: 'ADDED',
-      source: 'GATEWAY',
-    });
+    await store.completeAttempt(
+      attempt,
+      written,
+      { caller: 'staff', key: 'k-1', finish: { ok: true, payload } },
+      {},
+      {
+        stampIdx: idx,
+        action: 'ADDED',
+        source: 'GATEWAY',
+      },
+    );
 
     const [row] = await store.listHistory(idx, 10);
     expect(row).toMatchObject({ operation: 'addStamp', outcome: 'APPLIED', idempotencyKey: 'k-1' });
@@ -94,11 +107,17 @@ describe.each(ENGINES)('the end of a mutation attempt, in one statement ($name)'
     const heard = await listening();
     const odd = `it's "odd" \u0000 \u0007 \ud800 $1 ::jsonb`;
     const attempt = await begin(99);
-    await store.completeAttempt(attempt, entry(99, { input: { stampIdx: 99, memo: odd } }), null, {}, {
-      stampIdx: 99,
-      action: odd,
-      source: 'GATEWAY',
-    });
+    await store.completeAttempt(
+      attempt,
+      entry(99, { input: { stampIdx: 99, memo: odd } }),
+      null,
+      {},
+      {
+        stampIdx: 99,
+        action: odd,
+        source: 'GATEWAY',
+      },
+    );
     const [row] = await store.listHistory(99, 10);
     // What PostgreSQL cannot hold (a NUL, a lone surrogate) is stored as U+FFFD, the rest as given.
     const stored = `it's "odd" \uFFFD \u0007 \uFFFD $1 ::jsonb`;
