@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, latestEndDate, seoulToday } from '../dates.js';
 import { asGatewayError, errors, GatewayError } from '../errors.js';
-import type { GatewayStore, ReissueOperation, ReissueStep } from '../store/store.js';
+import { type GatewayStore, type ReissueOperation, type ReissueStep, UNFINISHED_REISSUE_STEPS } from '../store/store.js';
 import { UpstreamError } from '../upstream/errors.js';
 import type { Stamp } from '../upstream/mapping.js';
 import type { StampApi } from '../upstream/stamp-api.js';
@@ -228,7 +228,7 @@ export async function recoverReissues(store: GatewayStore, api: StampApi, leaseM
       errorMessage: error?.message ?? null,
       idempotencyKey: op.idempotencyKey,
     });
-  for (const op of await store.listReissues(['redeeming', 'issuing', 'redeemed'])) {
+  for (const op of await store.listReissues(UNFINISHED_REISSUE_STEPS)) {
     const callsFrom = api.calls.length;
     if (op.step === 'redeemed') {
       if (await store.ownerGone(op.owner)) {

@@ -90,6 +90,9 @@ export interface AttemptRow {
 
 export type ReissueStep = 'reading' | 'redeeming' | 'redeemed' | 'issuing' | 'finished' | 'parked';
 
+/** The steps of a reissue that start-up recovery resumes: one left in them is unfinished work. */
+export const UNFINISHED_REISSUE_STEPS: readonly ReissueStep[] = ['redeeming', 'issuing', 'redeemed'];
+
 export interface ReissueOperation {
   id: string;
   caller: string;
@@ -732,7 +735,7 @@ export class GatewayStore {
     return toReissue(rows[0]!);
   }
 
-  async listReissues(steps: ReissueStep[]): Promise<ReissueOperation[]> {
+  async listReissues(steps: readonly ReissueStep[]): Promise<ReissueOperation[]> {
     const rows = await this.db.query('SELECT * FROM reissue_operations WHERE step = ANY($1::text[]) ORDER BY id', [steps]);
     return rows.map(toReissue);
   }
@@ -753,7 +756,7 @@ export class GatewayStore {
         `SELECT (SELECT count(*) FROM mutation_attempts)
               + (SELECT count(*) FROM reissue_operations WHERE step = ANY($1::text[]))
               + (SELECT count(*) FROM webhook_events WHERE NOT processed) AS n`,
-        [['redeeming', 'issuing', 'redeemed']],
+        [UNFINISHED_REISSUE_STEPS],
         { timeoutMs: 2_000 },
       )
       .catch(() => [{ n: 1 }]);
