@@ -12,6 +12,7 @@ import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 import { type ShopResult, shopLoad } from './shop-load.js';
 import { admin, apiHeaders, KEY } from './sandbox-admin.js';
+import { BENCH_TOKEN, benchGatewayEnv, READ_QUERY, writeBenchKeys } from './bench-gateway.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -53,7 +54,6 @@ async function row(
   console.log(`${result.rps} req/s`);
 }
 
-const BENCH_TOKEN = 'bench-caller-key-0123456789';
 const rowOnly = process.env.BENCH_ROWS?.split(',');
 const wanted = (id: string) => !rowOnly || rowOnly.includes(id);
 
@@ -73,10 +73,7 @@ try {
     });
     ids.push(((await res.json()) as { result: number }).result);
   }
-  await writeFile(
-    join(dataDir, 'keys.json'),
-    JSON.stringify([{ name: 'bench', key: BENCH_TOKEN, scopes: ['stamps:read', 'stamps:write', 'stamps:redeem', 'stamps:admin'] }]),
-  );
+  await writeBenchKeys(dataDir);
   const forwarder = await start(
     'test/bench/forwarder.ts',
     { UPSTREAM_URL: memory.url, UPSTREAM_KEY: KEY },
@@ -100,23 +97,7 @@ try {
   // The gateway as production runs it: compiled JavaScript (npm run build), no TypeScript loader.
   const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
-  const gatewayEnv = (name: string, extra: Record<string, string> = {}) => ({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    STAMP_API_URL: memory.url,
-    STAMP_API_KEY: KEY,
-    GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'),
-    DATA_DIR: join(dataDir, name),
-    MUTATIONS_PER_MINUTE: '1000000',
-    STAMP_MUTATIONS_PER_MINUTE: '1000000',
-    STAMP_API_RATE_PER_MINUTE: '1000000',
-    STAMP_API_RATE_PER_HOUR: '60000000',
-    STAMP_READ_CACHE_TTL_MS: '0',
-    NODE_OPTIONS: '',
-    ...extra,
-  });
+  const gatewayEnv = (name: string, extra: Record<string, string> = {}) => benchGatewayEnv(memory.url, KEY, dataDir, name, extra);
   // A gateway's first start on a fresh DATA_DIR runs PGlite's initdb once, whose WASM memory lingers
   // until a major GC; a deployed gateway runs on its existing state, so each is measured on a restart.
   const startGateway = async (env: Record<string, string>) => {
@@ -130,7 +111,7 @@ try {
   procs.push(gateway);
   const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
   const gwHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
-  const readQuery = gql('query($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }', { i: 1000 });
+  const readQuery = READ_QUERY;
 
   if (wanted('direct'))
     await row('1 stamp API validate, direct', 'sandbox', {

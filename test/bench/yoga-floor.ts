@@ -41,3 +41,5 @@ const yoga = createYoga({ schema, logging: false, graphiql: false, landingPage: 
 const server = createServer(yoga);
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => console.log(`yoga floor listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+// Ends on SIGINT as the gateway does, so that a profiled run (`--cpu-prof`) writes its profile.
+process.once('SIGINT', () => process.exit(0));
