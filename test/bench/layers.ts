@@ -109,7 +109,6 @@ try {
   for (const layer of LAYERS) {
     const gw = perRead(runs.gateway, layer);
     const yo = perRead(runs.yoga, layer);
-    if (middle(gw) < 0.5 && middle(yo) < 0.5) continue;
     const share = Math.round((middle(gw) / middle(gatewayTotal)) * 1000) / 10;
     lines.push(`| ${layer} | ${range(gw)} | ${range(yo)} | ${share}% |`);
   }
