@@ -39,12 +39,19 @@ async function profileOf(started: Started, url: string, profileDir: string): Pro
     connections: CONNECTIONS,
     pid: started.child.pid!,
   };
-  await measure({ ...spec, seconds: WARMUP, warmupSeconds: 0 });
-  const from = nowMicros();
-  const load = await measure({ ...spec, seconds: SECONDS, warmupSeconds: 0 });
-  const to = nowMicros();
+  let from: number;
+  let to: number;
+  let load: Awaited<ReturnType<typeof measure>>;
+  try {
+    await measure({ ...spec, seconds: WARMUP, warmupSeconds: 0 });
+    from = nowMicros();
+    load = await measure({ ...spec, seconds: SECONDS, warmupSeconds: 0 });
+    to = nowMicros();
+  } finally {
+    // SIGINT: both servers end on it and write their profile as they exit.
+    await started.stop('SIGINT');
+  }
   if (load.errors || load.non2xx) throw new Error(`${load.errors} errors, ${load.non2xx} non-2xx answers under load`);
-  await started.stop('SIGINT');
   const [file] = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no CPU profile was written in ${profileDir}`);
   const profile = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as CpuProfile;
