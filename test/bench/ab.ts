@@ -5,10 +5,11 @@
  * loaded in turns (3 s each), so both meet the same moments of this machine; it prints each turn and
  * the median of B's CPU per read over A's.
  */
-import { join } from 'node:path';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startProcess } from '../helpers/process.js';
+import { BENCH_HEADERS, benchGatewayEnv, GATEWAY_READY, READ_QUERY, startMemorySandbox, writeBenchKeys } from './bench-gateway.js';
 import { measure } from './measure.js';
 import { KEY } from './sandbox-admin.js';
 
@@ -18,50 +19,30 @@ if (!dirA || !dirB) {
   process.exit(2);
 }
 const turns = Number(turnsArg ?? 10);
-const TOKEN = 'bench-caller-key-0123456789';
-const READY = /ready: (http:\/\/[^\s/]+)\/graphql/;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-ab-'));
-const sandbox = await startProcess(
-  'src/sandbox/main.ts',
-  { SANDBOX_PORT: '0', SANDBOX_API_KEY: KEY, SANDBOX_STORAGE: 'memory' },
-  /listening on (http:\/\/[\d.:]+)[\s\S]*API key/,
-  { keepOutput: false },
-);
+const sandbox = await startMemorySandbox();
 const started = [sandbox];
 try {
-  await writeFile(join(dataDir, 'keys.json'), JSON.stringify([{ name: 'bench', key: TOKEN, scopes: ['stamps:read'] }]));
+  await writeBenchKeys(dataDir);
   const gateway = async (dir: string, name: string) => {
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      STAMP_API_URL: sandbox.ready,
-      STAMP_API_KEY: KEY,
-      GATEWAY_API_KEYS_FILE: join(dataDir, 'keys.json'),
-      DATA_DIR: join(dataDir, name),
-      STAMP_API_RATE_PER_MINUTE: '1000000',
-      STAMP_API_RATE_PER_HOUR: '60000000',
-      STAMP_READ_CACHE_TTL_MS: '0',
-      NODE_OPTIONS: '',
-    };
-    const one = await startProcess(join(dir, 'dist/server.js'), env, READY, { nodeArgs: [], keepOutput: false, timeoutMs: 120_000 });
+    const env = benchGatewayEnv(sandbox.ready, KEY, dataDir, name);
+    const one = await startProcess(join(dir, 'dist/server.js'), env, GATEWAY_READY, {
+      nodeArgs: [],
+      keepOutput: false,
+      timeoutMs: 120_000,
+    });
     started.push(one);
     return one;
   };
   const a = await gateway(dirA, 'a');
   const b = await gateway(dirB, 'b');
-  const body = JSON.stringify({
-    query: 'query($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }',
-    variables: { i: 1000 },
-  });
   const load = (url: string, pid: number, seconds: number) =>
     measure({
       url: `${url}/graphql`,
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body,
+      headers: BENCH_HEADERS,
+      body: READ_QUERY,
       pid,
       connections: 32,
       seconds,

@@ -1,6 +1,8 @@
 /** The gateway as the benchmark runs it: one caller with every scope, limits above the load, read cache off. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Started, startProcess } from '../helpers/process.js';
+import { KEY } from './sandbox-admin.js';
 
 export const BENCH_TOKEN = 'bench-caller-key-0123456789';
 
@@ -36,8 +38,24 @@ export function benchGatewayEnv(upstreamUrl: string, apiKey: string, dataDir: st
   };
 }
 
+/** The gateway's line once it answers, with its address. */
+export const GATEWAY_READY = /ready: (http:\/\/[^\s/]+)\/graphql/;
+
+/** The benchmark caller's request headers. */
+export const BENCH_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
+
 /** The read every throughput row sends: one stamp with its user. */
 export const READ_QUERY = JSON.stringify({
   query: 'query($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }',
   variables: { i: 1000 },
 });
+
+/** The sandbox with its state in memory, as the upstream of a benchmark. */
+export function startMemorySandbox(): Promise<Started> {
+  return startProcess(
+    'src/sandbox/main.ts',
+    { SANDBOX_PORT: '0', SANDBOX_API_KEY: KEY, SANDBOX_STORAGE: 'memory' },
+    /listening on (http:\/\/[\d.:]+)[\s\S]*API key/,
+    { keepOutput: false, timeoutMs: 120_000 },
+  );
+}

@@ -11,7 +11,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, type Started } from '../helpers/process.js';
-import { BENCH_TOKEN, benchGatewayEnv, READ_QUERY, writeBenchKeys } from './bench-gateway.js';
+import { BENCH_HEADERS, benchGatewayEnv, GATEWAY_READY, READ_QUERY, startMemorySandbox, writeBenchKeys } from './bench-gateway.js';
 import { type CpuProfile, LAYERS, type Layer, priceLayers } from './layers-of.js';
 import { measure } from './measure.js';
 import { KEY } from './sandbox-admin.js';
@@ -34,7 +34,7 @@ async function profileOf(started: Started, url: string, profileDir: string): Pro
   const spec = {
     url,
     method: 'POST' as const,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
+    headers: BENCH_HEADERS,
     body: READ_QUERY,
     connections: CONNECTIONS,
     pid: started.child.pid!,
@@ -60,12 +60,7 @@ async function profileOf(started: Started, url: string, profileDir: string): Pro
 }
 
 const work = await mkdtemp(join(tmpdir(), 'bench-layers-'));
-const sandbox = await startProcess(
-  'src/sandbox/main.ts',
-  { SANDBOX_PORT: '0', SANDBOX_API_KEY: KEY, SANDBOX_STORAGE: 'memory' },
-  /listening on (http:\/\/[\d.:]+)[\s\S]*API key/,
-  { keepOutput: false, timeoutMs: 120_000 },
-);
+const sandbox = await startMemorySandbox();
 try {
   await writeBenchKeys(work);
   const built = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
@@ -78,7 +73,7 @@ try {
       process.stdout.write(`round ${round + 1}: profiling ${which} ... `);
       const started =
         which === 'gateway'
-          ? await startProcess('dist/server.js', benchGatewayEnv(sandbox.ready, KEY, work, 'state'), /ready: (http:\/\/[^\s/]+)\/graphql/, {
+          ? await startProcess('dist/server.js', benchGatewayEnv(sandbox.ready, KEY, work, 'state'), GATEWAY_READY, {
               nodeArgs: profiling,
               keepOutput: false,
               timeoutMs: 120_000,

@@ -12,7 +12,7 @@ import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 import { type ShopResult, shopLoad } from './shop-load.js';
 import { admin, apiHeaders, KEY } from './sandbox-admin.js';
-import { BENCH_TOKEN, benchGatewayEnv, READ_QUERY, writeBenchKeys } from './bench-gateway.js';
+import { BENCH_HEADERS, benchGatewayEnv, GATEWAY_READY, READ_QUERY, writeBenchKeys } from './bench-gateway.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -101,16 +101,16 @@ try {
   // A gateway's first start on a fresh DATA_DIR runs PGlite's initdb once, whose WASM memory lingers
   // until a major GC; a deployed gateway runs on its existing state, so each is measured on a restart.
   const startGateway = async (env: Record<string, string>) => {
-    const first = await start('dist/server.js', env, /ready: (http:\/\/[^\s/]+)\/graphql/, []);
+    const first = await start('dist/server.js', env, GATEWAY_READY, []);
     const exited = new Promise((resolve) => first.child.once('exit', resolve));
     first.child.kill('SIGTERM');
     await exited;
-    return start('dist/server.js', env, /ready: (http:\/\/[^\s/]+)\/graphql/, []);
+    return start('dist/server.js', env, GATEWAY_READY, []);
   };
   const gateway = await startGateway(gatewayEnv('gateway-state'));
   procs.push(gateway);
   const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
-  const gwHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
+  const gwHeaders = BENCH_HEADERS;
   const readQuery = READ_QUERY;
 
   if (wanted('direct'))
@@ -351,7 +351,7 @@ try {
     // The target is about the heap: a gateway of its own with the inspector on loopback, so that the
     // benchmark can force a full GC and read what is left, after 10,000 and after 100,000 reads.
     process.stdout.write('measuring: heap after a forced GC, after 10,000 and 100,000 reads ... ');
-    const inspected = await startProcess('dist/server.js', gatewayEnv('leak-state'), /ready: (http:\/\/[^\s/]+)\/graphql/, {
+    const inspected = await startProcess('dist/server.js', gatewayEnv('leak-state'), GATEWAY_READY, {
       nodeArgs: ['--inspect=127.0.0.1:0'],
       keepOutput: false,
       timeoutMs: 120_000,

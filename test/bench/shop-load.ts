@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startProcess } from '../helpers/process.js';
 import { admin, apiHeaders, KEY } from './sandbox-admin.js';
+import { GATEWAY_READY } from './bench-gateway.js';
 
 const JWT_SECRET = 'bench-shop-chain-secret-long-enough-for-hs256';
 const WEBHOOK_SECRET = 'bench-shop-chain-webhook-secret';
@@ -108,11 +109,10 @@ export async function shopLoad(options: { name: string; webhooks: boolean; warm:
       STAMP_API_RATE_PER_HOUR: String(Number(perMinute) * 10),
       ...(options.webhooks ? { STAMP_WEBHOOK_SECRET: WEBHOOK_SECRET } : {}),
     });
-    const ready = /ready: (http:\/\/[^\s/]+)\/graphql/;
     const gatewayOpts = { nodeArgs: [] as string[], keepOutput: false, timeoutMs: 120_000 };
     if (options.warm) {
       // An earlier run of the deployment confirmed every stamp once; its state store keeps them.
-      const warmer = await startProcess('dist/server.js', env('100000'), ready, gatewayOpts);
+      const warmer = await startProcess('dist/server.js', env('100000'), GATEWAY_READY, gatewayOpts);
       for (let i = 0; i < ids.length; i += 100) {
         const res = await fetch(`${warmer.ready}/graphql`, {
           method: 'POST',
@@ -128,7 +128,7 @@ export async function shopLoad(options: { name: string; webhooks: boolean; warm:
       await new Promise((r) => setTimeout(r, 1_000));
       await warmer.stop('SIGTERM');
     }
-    const gateway = await startProcess('dist/server.js', env('180'), ready, gatewayOpts);
+    const gateway = await startProcess('dist/server.js', env('180'), GATEWAY_READY, gatewayOpts);
     procs.push(gateway.child);
     if (options.webhooks) {
       await admin(sandbox.ready, 'POST', '/webhooks', { url: `${gateway.ready}/webhooks/vivoldi`, secret: WEBHOOK_SECRET });
