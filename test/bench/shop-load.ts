@@ -9,8 +9,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { startProcess } from '../helpers/process.js';
+import { signedToken } from '../helpers/tokens.js';
 import { admin, apiHeaders, KEY } from './sandbox-admin.js';
 import { GATEWAY_READY } from './bench-gateway.js';
 
@@ -81,16 +81,7 @@ export async function shopLoad(options: { name: string; webhooks: boolean; warm:
       });
       ids.push(((await res.json()) as { result: number }).result);
     }
-    const tokens = await Promise.all(
-      ids.map((_, i) =>
-        new SignJWT({ scope: 'stamps:read' })
-          .setProtectedHeader({ alg: 'HS256' })
-          .setSubject(`cust-${i}`)
-          .setIssuedAt()
-          .setExpirationTime('12h')
-          .sign(new TextEncoder().encode(JWT_SECRET)),
-      ),
-    );
+    const tokens = await Promise.all(ids.map((_, i) => signedToken(JWT_SECRET, `cust-${i}`, 'stamps:read', '12h')));
     await writeFile(
       join(dir, 'keys.json'),
       JSON.stringify([{ name: 'warmer', key: 'bench-warmer-key-0123456789', scopes: ['stamps:read'], quotaShare: 1 }]),

@@ -9,6 +9,7 @@ import { type GraphQLResponse, startGateway, type TestGateway } from '../helpers
 import { runTool } from '../helpers/process.js';
 import { callSandbox, seedStamp } from '../helpers/sandbox.js';
 import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
+import { signedToken } from '../helpers/tokens.js';
 import { GatewayStore } from '../../src/store/store.js';
 import { StampUserIndex } from '../../src/stamps/user-index.js';
 
@@ -176,14 +177,8 @@ describe('myStamps and stampsOfUser', () => {
     const self = await gql(OF_USER, { userId: user }, await customer(user));
     expect(idxsOf(self)).toEqual([idx]);
     // Claims of odd types never reach another customer's stamps.
-    const { SignJWT } = await import('jose');
     for (const sub of [user.toUpperCase(), ` ${user}`, `${user}\u0000`]) {
-      const token = await new SignJWT({ scope: 'stamps:read' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(SECRET));
+      const token = await signedToken(SECRET, sub);
       const res = await gql(MY_STAMPS, {}, token);
       expect(idxsOf(res, 'myStamps'), JSON.stringify(sub)).toEqual([]);
     }
