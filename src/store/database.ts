@@ -576,6 +576,29 @@ export async function openPostgres(
 }
 
 /**
+ * A migration's statements: split where a line ends in `;`, except inside a dollar-quoted body (`$$ … $$`,
+ * a function's), whose own statements end lines the same way.
+ */
+export function statementsOf(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  sql.split('$$').forEach((part, i) => {
+    if (i % 2 === 1) {
+      current += `$$${part}$$`;
+      return;
+    }
+    const pieces = part.split(/;\s*\n/);
+    current += pieces[0];
+    for (const piece of pieces.slice(1)) {
+      statements.push(current);
+      current = piece;
+    }
+  });
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter(Boolean);
+}
+
+/**
  * Applies the migrations not yet recorded in `<scope>_migrations`, in order, each in its own transaction.
  * The same SQL runs on PGlite and PostgreSQL.
  */
@@ -589,12 +612,7 @@ export async function migrate(db: Database, scope: string, migrations: Migration
       const done = new Set((await tx.query<{ id: string }>(`SELECT id FROM ${table}`)).map((r) => r.id));
       for (const migration of migrations) {
         if (done.has(migration.id)) continue;
-        for (const statement of migration.sql
-          .split(/;\s*\n/)
-          .map((s) => s.trim())
-          .filter(Boolean)) {
-          await tx.query(statement);
-        }
+        for (const statement of statementsOf(migration.sql)) await tx.query(statement);
         await tx.query(`INSERT INTO ${table} (id) VALUES ($1)`, [migration.id]);
       }
     },

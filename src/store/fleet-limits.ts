@@ -72,28 +72,15 @@ export class FleetLimits {
 
   private async takeNow(key: string, windows: readonly Window[]): Promise<number> {
     this.prune();
+    // One statement (migration 005-fleet-take): the key's transaction lock, the count of every window
+    // and, when the call fits them all, its insert; the lock ends with the statement's transaction.
     const wait = await this.db
-      .transaction(
-        async (tx) => {
-          await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, key]);
-          let wait = 0;
-          for (const { limit, windowMs } of windows) {
-            const rows = await tx.query<{ n: number; free_in: number | null }>(
-              `SELECT count(*)::int AS n,
-                    (EXTRACT(EPOCH FROM (min(at) + $2 * interval '1 millisecond' - clock_timestamp())) * 1000)::float8 AS free_in
-             FROM (SELECT at FROM fleet_calls WHERE key = $1 AND at > clock_timestamp() - $2 * interval '1 millisecond'
-                   ORDER BY at DESC LIMIT $3) AS recent`,
-              [key, windowMs, limit],
-            );
-            // The limit-th newest call leaves the window first among those that count.
-            const { n, free_in } = rows[0]!;
-            if (n >= limit) wait = Math.max(wait, Math.max(1, Math.ceil(free_in ?? windowMs)));
-          }
-          if (!wait) await tx.query('INSERT INTO fleet_calls (key, at) VALUES ($1, clock_timestamp())', [key]);
-          return wait;
-        },
+      .query<{ wait: number }>(
+        'SELECT fleet_take($1, $2, $3::integer[], $4::bigint[]) AS wait',
+        [LOCK_SPACE, key, windows.map((w) => w.limit), windows.map((w) => w.windowMs)],
         { timeoutMs: this.timeoutMs },
       )
+      .then((rows) => rows[0]?.wait ?? 0)
       .catch((error: Error) => {
         this.down = { until: Date.now() + RETRY_DATABASE_MS, reason: error.message };
         throw error;

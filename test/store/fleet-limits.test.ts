@@ -27,6 +27,14 @@ describe.skipIf(!DATABASE_URL_TEST)('fleet limits in PostgreSQL: one budget for 
     expect(await fb.take('k2', window)).toBe(0);
   });
 
+  it('eight takers at once over two stores (eight instances) count each slot once', async () => {
+    const takers = Array.from({ length: 8 }, (_, i) => new FleetLimits((i % 2 ? a : b).db, 3_000));
+    const window = [{ limit: 50, windowMs: 60_000 }];
+    const waits = await Promise.all(Array.from({ length: 240 }, (_, i) => takers[i % 8]!.take('crowd', window)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(50);
+    expect(await takers[0]!.used('crowd', 60_000)).toBe(50);
+  });
+
   it('slides: a slot frees when the oldest call leaves the window, not at a window edge', async () => {
     const f = new FleetLimits(a.db, 3_000);
     const window = [{ limit: 3, windowMs: 800 }];
