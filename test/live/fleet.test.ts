@@ -107,10 +107,12 @@ describe.skipIf(!DATABASE_URL_TEST)('a fleet: three gateway processes on one Pos
         expect(error.extensions.shedBy).toBe('quota');
         expect(error.extensions.retryAfter).toBeGreaterThan(0);
       }
-      // Every instance answered some and refused some: they shared one budget.
-      for (let g = 0; g < 3; g++) expect(answers.filter((_, n) => n % 3 === g && answers[n]!.body.data?.stamp).length).toBeGreaterThan(0);
-      const metrics = await (await fetch(`${fleet[1]!.url}/metrics`)).text();
-      expect(metrics).toMatch(/stamp_api_quota\{window="minute",kind="used"\} 30/);
+      // One budget: every instance counts the fleet's 30 calls as used, whichever instances made them (a
+      // burst's slots go to the reads that asked first, on any instance).
+      for (const gateway of fleet) {
+        const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+        expect(metrics).toMatch(/stamp_api_quota\{window="minute",kind="used"\} 30/);
+      }
     });
   });
 
