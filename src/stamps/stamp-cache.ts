@@ -25,13 +25,23 @@ export class StampCache {
   private readonly stamps: LRUCache<number, Stamp, Fetch> | undefined;
   private readonly refusals: LRUCache<number, GatewayError> | undefined;
   private readonly known: LRUCache<number, Stamp>;
+  /** What the reads themselves failed with, as against a read forgotten, evicted or replaced in flight. */
+  private readonly readErrors = new WeakSet<object>();
   hits = 0;
   misses = 0;
 
   constructor(readonly options: StampCacheOptions) {
     const max = options.max ?? 10_000;
     if (options.ttlMs > 0) {
-      this.stamps = new LRUCache<number, Stamp, Fetch>({ max, ttl: options.ttlMs, fetchMethod: (_idx, _stale, { context }) => context() });
+      this.stamps = new LRUCache<number, Stamp, Fetch>({
+        max,
+        ttl: options.ttlMs,
+        fetchMethod: (_idx, _stale, { context }) =>
+          context().catch((error: unknown) => {
+            if (typeof error === 'object' && error !== null) this.readErrors.add(error);
+            throw error;
+          }),
+      });
     }
     if (options.unavailableTtlMs > 0) this.refusals = new LRUCache<number, GatewayError>({ max, ttl: options.unavailableTtlMs });
     this.known = new LRUCache<number, Stamp>({ max });
@@ -50,9 +60,12 @@ export class StampCache {
       }
       const status: LRUCache.Status<Stamp> = {};
       const stamp = await this.stamps.fetch(stampIdx, { context: fetch, status }).catch((error: unknown) => {
-        // Forgotten while in flight: this caller still gets an answer, read afresh and not kept.
-        if (status.fetchAborted || (error as Error)?.name === 'AbortError') return fetch();
-        throw error;
+        // The read failed: every caller that shared it gets its error.
+        if (typeof error !== 'object' || error === null || this.readErrors.has(error)) throw error;
+        // lru-cache ended it unread: the stamp was forgotten (a change), evicted or replaced while in
+        // flight. Every caller that shared it, not only the one that started it (the only one whose
+        // status says so), still gets an answer, read afresh and not kept.
+        return fetch();
       });
       if (status.fetch === 'hit' || status.fetch === 'inflight') this.hits++;
       else this.misses++;

@@ -73,6 +73,27 @@ describe('the read cache', () => {
       await gw.close();
     }
   });
+
+  it('answers every read that shared a call forgotten in flight by a change: afresh, none an internal error', async () => {
+    const gw = await startGateway({ sandbox, store, resilience: { cacheTtlMs: 60_000 } });
+    try {
+      const i = stamp();
+      sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 150 }, times: 1 });
+      // Eight reads share one delayed call; a change of the stamp forgets it while they wait.
+      const reads = Array.from({ length: 8 }, () => read(gw.url, i));
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await add(gw.url, i)).errors).toBeUndefined();
+      const results = await Promise.all(reads);
+      for (const r of results) {
+        expect(r.errors).toBeUndefined();
+        // Read afresh, after the change or while it was applied: never an error.
+        expect([0, 1]).toContain(r.data.stamp.stamps);
+      }
+      expect((await read(gw.url, i)).data.stamp.stamps).toBe(1);
+    } finally {
+      await gw.close();
+    }
+  });
 });
 
 describe('rate shaping to the plan limit', () => {
