@@ -36,7 +36,14 @@ export interface LoadSpec {
   rate?: number;
   /** The process whose CPU and memory are measured. */
   pid: number;
+  /**
+   * Whether an answer's body is a success: a GraphQL error comes with HTTP 200, so a row checks the
+   * body too, and an answer that fails the check counts as an error. Default: no `"errors"` in it.
+   */
+  verifyBody?: (body: string) => boolean;
 }
+
+const noErrors = (body: string) => !body.includes('"errors"');
 
 export interface LoadResult {
   requests: number;
@@ -58,6 +65,7 @@ function fire(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
     body: spec.body,
     connections: spec.connections,
     duration: seconds,
+    verifyBody: spec.verifyBody ?? noErrors,
     ...(spec.bodies
       ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: spec.bodies![i++ % spec.bodies!.length] }) }] }
       : {}),
@@ -87,8 +95,9 @@ async function steady(spec: LoadSpec & { rate: number }, seconds: number): Promi
           pool
             .request({ path: url.pathname + url.search, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body })
             .then(async (res) => {
-              await res.body.text();
+              const body = await res.body.text();
               if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
+              else if (!(spec.verifyBody ?? noErrors)(body)) errors++;
               latencies.push(performance.now() - dueAt);
             })
             .catch(() => void errors++),
@@ -115,7 +124,7 @@ async function closedLoop(spec: LoadSpec, seconds: number): Promise<Load> {
     requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
+    errors: result.errors + result.timeouts + result.mismatches,
     non2xx: result.non2xx,
   };
 }
