@@ -14,6 +14,24 @@ const LOCK_SPACE = 0x53474c; // "SGL"
 /** Calls are kept this long: the longest window (an hour) and a margin. */
 const KEEP_MS = 3_700_000;
 const PRUNE_EVERY_MS = 30_000;
+/**
+ * Takes of one key sent in one statement at most: instances taking at once then alternate at the key's
+ * lock (it queues its waiters in order) in batches of a few, rather than one instance taking a whole
+ * burst's slots. The takes waiting are bounded anyway by the calls in flight.
+ */
+const MAX_BATCH = 8;
+
+interface Taker {
+  resolve(wait: number): void;
+  reject(error: unknown): void;
+}
+
+/** The takes of one key and windows waiting for the next statement. */
+interface Batch {
+  key: string;
+  windows: readonly Window[];
+  takers: Taker[];
+}
 
 /**
  * Limits counted for the whole fleet in PostgreSQL: the stamp API's quota, each caller's share of it,
@@ -27,8 +45,12 @@ export class FleetLimits {
   private lastPrune = 0;
   /** Keys known to be full, until when: calls are refused here without asking the database again. */
   private readonly fullUntil = new Map<string, number>();
-  /** One take per key at a time from this process: the database's lock then has one waiter per instance. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * One statement per key at a time from this process (the database's lock then has one waiter per
+   * instance); the takes that arrive meanwhile wait here and go together in the next one.
+   */
+  private readonly waiting = new Map<string, Batch>();
+  private readonly sending = new Set<string>();
   /** Until when the database is taken as unreachable, and why. */
   private down: { until: number; reason: string } | undefined;
 
@@ -41,22 +63,50 @@ export class FleetLimits {
    * Counts one call against `key` when it fits every window: 0, else the milliseconds until it would.
    * Throws (StateError) when the database does not answer.
    */
-  async take(key: string, windows: readonly Window[]): Promise<number> {
-    if (this.down && Date.now() < this.down.until) throw new StateError(this.down.reason);
+  take(key: string, windows: readonly Window[]): Promise<number> {
+    if (this.down && Date.now() < this.down.until) return Promise.reject(new StateError(this.down.reason));
     const full = this.waitFor(key);
-    if (full) return full;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const turn = previous
-      .catch(() => undefined)
-      .then(() => {
-        const stillFull = this.waitFor(key);
-        return stillFull || this.takeNow(key, windows);
-      });
-    this.queues.set(key, turn);
+    if (full) return Promise.resolve(full);
+    // Takes of one key with the same windows share a statement.
+    const id = `${key}\u0000${windows.map((w) => `${w.limit}/${w.windowMs}`).join(',')}`;
+    return new Promise<number>((resolve, reject) => {
+      let batch = this.waiting.get(id);
+      if (!batch) {
+        batch = { key, windows, takers: [] };
+        this.waiting.set(id, batch);
+      }
+      batch.takers.push({ resolve, reject });
+      this.send(id);
+    });
+  }
+
+  /** Sends the takes waiting under `id`, unless a statement of theirs is out; then the next ones. */
+  private send(id: string): void {
+    if (this.sending.has(id)) return;
+    const batch = this.waiting.get(id);
+    if (!batch) return;
+    const takers = batch.takers.splice(0, MAX_BATCH);
+    if (!batch.takers.length) this.waiting.delete(id);
+    this.sending.add(id);
+    void this.takeFor(batch, takers).finally(() => {
+      this.sending.delete(id);
+      this.send(id);
+    });
+  }
+
+  private async takeFor({ key, windows }: Batch, takers: Taker[]): Promise<void> {
     try {
-      return await turn;
-    } finally {
-      if (this.queues.get(key) === turn) this.queues.delete(key);
+      const full = this.waitFor(key);
+      if (full) {
+        for (const taker of takers) taker.resolve(full);
+        return;
+      }
+      if (this.down && Date.now() < this.down.until) throw new StateError(this.down.reason);
+      const { granted, wait } = await this.takeNow(key, windows, takers.length);
+      // In arrival order: the first `granted` are counted, the others wait.
+      for (const [i, taker] of takers.entries()) taker.resolve(i < granted ? 0 : wait);
+    } catch (error) {
+      for (const taker of takers) taker.reject(error);
     }
   }
 
@@ -70,26 +120,27 @@ export class FleetLimits {
     return 0;
   }
 
-  private async takeNow(key: string, windows: readonly Window[]): Promise<number> {
+  private async takeNow(key: string, windows: readonly Window[], count: number): Promise<{ granted: number; wait: number }> {
     this.prune();
-    // One statement (migration 005-fleet-take): the key's transaction lock, the count of every window
-    // and, when the call fits them all, its insert; the lock ends with the statement's transaction.
-    const wait = await this.db
-      .query<{ wait: number }>(
-        'SELECT fleet_take($1, $2, $3::integer[], $4::bigint[]) AS wait',
-        [LOCK_SPACE, key, windows.map((w) => w.limit), windows.map((w) => w.windowMs)],
+    // One statement (migration 005-fleet-take): the key's transaction lock, the count of every window,
+    // the insert of as many of `count` calls as fit them all, and how long the others wait; the lock
+    // ends with the statement's transaction.
+    const answer = await this.db
+      .query<{ granted: number; wait: number }>(
+        'SELECT granted, wait FROM fleet_take($1, $2, $3::integer[], $4::bigint[], $5)',
+        [LOCK_SPACE, key, windows.map((w) => w.limit), windows.map((w) => w.windowMs), count],
         { timeoutMs: this.timeoutMs },
       )
-      .then((rows) => rows[0]?.wait ?? 0)
+      .then((rows) => ({ granted: rows[0]?.granted ?? 0, wait: rows[0]?.wait ?? 0 }))
       .catch((error: Error) => {
         this.down = { until: Date.now() + RETRY_DATABASE_MS, reason: error.message };
         throw error;
       });
     this.down = undefined;
-    if (wait) this.fullUntil.set(key, Date.now() + wait);
+    if (answer.wait) this.fullUntil.set(key, Date.now() + answer.wait);
     // Bounded: a key is remembered only while it is full.
     if (this.fullUntil.size > 10_000) this.fullUntil.clear();
-    return wait;
+    return answer;
   }
 
   /** Calls counted against `key` in the last `windowMs`. */

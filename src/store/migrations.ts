@@ -113,35 +113,49 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
       CREATE INDEX stamp_users_by_user ON stamp_users (user_id, stamp_idx)`,
   },
   {
-    // A fleet limit's take in one statement (fleet-limits.ts): the key's lock, the count of every window
-    // and the insert, in one round trip instead of six. Each statement of a PL/pgSQL function reads a new
-    // snapshot, so the counts after the lock see every call the lock's previous holder committed.
+    // A fleet limit's takes in one statement (fleet-limits.ts): the key's lock, the count of every window,
+    // the insert of as many of p_count calls as fit them all, and how long the others wait; one round
+    // trip for the takes of a key waiting in one process, where it was a transaction of six for each.
+    // Each statement of a PL/pgSQL function reads a new snapshot, so the counts after the lock see every
+    // call the lock's previous holder committed. Same lock as before: instances of both versions share
+    // one budget during an upgrade.
     id: '005-fleet-take',
     sql: `
-      CREATE FUNCTION fleet_take(p_space integer, p_key text, p_limits integer[], p_windows_ms bigint[]) RETURNS integer
+      CREATE FUNCTION fleet_take(p_space integer, p_key text, p_limits integer[], p_windows_ms bigint[], p_count integer,
+                                 OUT granted integer, OUT wait integer)
       LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
-        wait integer := 0;
+        windows integer := coalesce(array_length(p_limits, 1), 0);
         n integer;
         free_in double precision;
       BEGIN
         PERFORM pg_advisory_xact_lock(p_space, hashtext(p_key));
-        FOR i IN 1 .. coalesce(array_length(p_limits, 1), 0) LOOP
-          SELECT count(*)::int,
-                 EXTRACT(EPOCH FROM (min(at) + p_windows_ms[i] * interval '1 millisecond' - clock_timestamp())) * 1000
-            INTO n, free_in
-            FROM (SELECT at FROM fleet_calls
+        granted := greatest(p_count, 0);
+        FOR i IN 1 .. windows LOOP
+          SELECT count(*)::int INTO n
+            FROM (SELECT 1 FROM fleet_calls
                   WHERE key = p_key AND at > clock_timestamp() - p_windows_ms[i] * interval '1 millisecond'
                   ORDER BY at DESC LIMIT p_limits[i]) AS recent;
-          -- The limit-th newest call leaves the window first among those that count.
-          IF n >= p_limits[i] THEN
-            wait := greatest(wait, greatest(1, ceil(coalesce(free_in, p_windows_ms[i]))::integer));
-          END IF;
+          granted := least(granted, greatest(p_limits[i] - n, 0));
         END LOOP;
-        IF wait = 0 THEN
-          INSERT INTO fleet_calls (key, at) VALUES (p_key, clock_timestamp());
+        IF granted > 0 THEN
+          INSERT INTO fleet_calls (key, at) SELECT p_key, clock_timestamp() FROM generate_series(1, granted);
         END IF;
-        RETURN wait;
+        wait := 0;
+        IF granted < p_count THEN
+          -- A full window frees a slot when the oldest of its newest p_limits[i] calls leaves it.
+          FOR i IN 1 .. windows LOOP
+            SELECT count(*)::int,
+                   EXTRACT(EPOCH FROM (min(at) + p_windows_ms[i] * interval '1 millisecond' - clock_timestamp())) * 1000
+              INTO n, free_in
+              FROM (SELECT at FROM fleet_calls
+                    WHERE key = p_key AND at > clock_timestamp() - p_windows_ms[i] * interval '1 millisecond'
+                    ORDER BY at DESC LIMIT p_limits[i]) AS recent;
+            IF n >= p_limits[i] THEN
+              wait := greatest(wait, greatest(1, ceil(coalesce(free_in, p_windows_ms[i]))::integer));
+            END IF;
+          END LOOP;
+        END IF;
       END $$`,
   },
 ];

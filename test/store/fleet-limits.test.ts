@@ -35,6 +35,27 @@ describe.skipIf(!DATABASE_URL_TEST)('fleet limits in PostgreSQL: one budget for 
     expect(await takers[0]!.used('crowd', 60_000)).toBe(50);
   });
 
+  it("sends one instance's takes of a key together, a few per statement, counting them in arrival order", async () => {
+    let statements = 0;
+    // The real store, its statements counted.
+    const db: typeof a.db = {
+      ...a.db,
+      query: (text, values, options) => {
+        statements++;
+        return a.db.query(text, values, options);
+      },
+    };
+    const f = new FleetLimits(db, 3_000);
+    const window = [{ limit: 30, windowMs: 60_000 }];
+    const waits = await Promise.all(Array.from({ length: 40 }, () => f.take('together', window)));
+    expect(waits.slice(0, 30)).toEqual(Array(30).fill(0));
+    for (const w of waits.slice(30)) expect(w).toBeGreaterThan(55_000);
+    // 40 takes: the first alone, then batches of at most eight; none once the key is known full.
+    expect(statements).toBeGreaterThanOrEqual(5);
+    expect(statements).toBeLessThanOrEqual(7);
+    expect(await f.used('together', 60_000)).toBe(30);
+  });
+
   it('slides: a slot frees when the oldest call leaves the window, not at a window edge', async () => {
     const f = new FleetLimits(a.db, 3_000);
     const window = [{ limit: 3, windowMs: 800 }];
