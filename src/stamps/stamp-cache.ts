@@ -59,15 +59,17 @@ export class StampCache {
         return await fetch();
       }
       const status: LRUCache.Status<Stamp> = {};
+      let again = false;
       const stamp = await this.stamps.fetch(stampIdx, { context: fetch, status }).catch((error: unknown) => {
         // The read failed: every caller that shared it gets its error.
         if (typeof error !== 'object' || error === null || this.readErrors.has(error)) throw error;
         // lru-cache ended it unread: the stamp was forgotten (a change), evicted or replaced while in
         // flight. Every caller that shared it, not only the one that started it (the only one whose
         // status says so), still gets an answer, read afresh and not kept.
+        again = true;
         return fetch();
       });
-      if (status.fetch === 'hit' || status.fetch === 'inflight') this.hits++;
+      if (!again && (status.fetch === 'hit' || status.fetch === 'inflight')) this.hits++;
       else this.misses++;
       return stamp!;
     } catch (error) {

@@ -78,7 +78,12 @@ describe('the read cache', () => {
     const gw = await startGateway({ sandbox, store, resilience: { cacheTtlMs: 60_000 } });
     try {
       const i = stamp();
-      sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 150 }, times: 1 });
+      const counters = async () => {
+        const text = await (await fetch(`${gw.url}/metrics`)).text();
+        return [/stamp_cache_hits (\d+)/, /stamp_cache_misses (\d+)/].map((re) => Number(re.exec(text)?.[1]));
+      };
+      const [hits, misses] = await counters();
+      sandbox.faults.add({ endpoint: 'validate', action: { type: 'delay', ms: 500 }, times: 1 });
       // Eight reads share one delayed call; a change of the stamp forgets it while they wait.
       const reads = Array.from({ length: 8 }, () => read(gw.url, i));
       await new Promise((r) => setTimeout(r, 50));
@@ -89,6 +94,8 @@ describe('the read cache', () => {
         // Read afresh, after the change or while it was applied: never an error.
         expect([0, 1]).toContain(r.data.stamp.stamps);
       }
+      // Each read that had to read again counts as a miss, not as a hit on the call it shared.
+      expect(await counters()).toEqual([hits, misses! + 8]);
       expect((await read(gw.url, i)).data.stamp.stamps).toBe(1);
     } finally {
       await gw.close();
