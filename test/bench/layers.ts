@@ -51,7 +51,8 @@ async function profileOf(started: Started, url: string, profileDir: string): Pro
     // SIGINT: both servers end on it and write their profile as they exit.
     await started.stop('SIGINT');
   }
-  if (load.errors || load.non2xx) throw new Error(`${load.errors} errors, ${load.non2xx} non-2xx answers under load`);
+  if (load.errors || load.non2xx || load.answersWithErrors > load.requests / 1000)
+    throw new Error(`${load.errors} errors, ${load.non2xx} non-2xx answers, ${load.answersWithErrors} with GraphQL errors under load`);
   const [file] = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no CPU profile was written in ${profileDir}`);
   const profile = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as CpuProfile;

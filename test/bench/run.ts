@@ -50,6 +50,11 @@ async function row(
   process.stdout.write(`measuring: ${name} ... `);
   const result = await measure({ connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, ...spec });
   if (result.errors || result.non2xx) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+  // A row measures answers: more than one in a thousand with GraphQL errors is a defect, not a figure.
+  // Fewer are reported with the ratios and checks (a transient refusal under load).
+  if (result.answersWithErrors > result.requests / 1000)
+    throw new Error(`${name}: ${result.answersWithErrors} of ${result.requests} answers carry GraphQL errors`);
+  if (result.answersWithErrors) extra[`answersWithErrors (${name})`] = result.answersWithErrors;
   rows.push({ name, process: processName, ...result });
   console.log(`${result.rps} req/s`);
 }
@@ -176,6 +181,9 @@ try {
       const apolloTurn = await turn(`${apollo.url}/`, { 'content-type': 'application/json' }, apollo.pid);
       const gatewayTurn = await turn(`${gateway.url}/graphql`, gwHeaders, gateway.pid);
       if (apolloTurn.errors || apolloTurn.non2xx || gatewayTurn.errors || gatewayTurn.non2xx) throw new Error('paired: errors');
+      for (const turn of [apolloTurn, gatewayTurn])
+        if (turn.answersWithErrors > turn.requests / 1000)
+          throw new Error(`paired: ${turn.answersWithErrors} answers carry GraphQL errors`);
       turns.push({ apollo: apolloTurn, gateway: gatewayTurn });
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
