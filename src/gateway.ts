@@ -4,6 +4,7 @@ import { graphiqlAssets } from './plugins/use-graphiql.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { type GraphQLError, Kind, parse, type ValidationContext } from 'graphql';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authentication.js';
 import type { GatewayContext } from './builder.js';
@@ -11,8 +12,9 @@ import type { SecurityOptions } from './config.js';
 import { errors, maskError, toGraphQLError } from './errors.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
-import { type GatewayMetrics, OperationNames, useMetrics } from './plugins/use-metrics.js';
-import { useOperationLog } from './plugins/use-operation-log.js';
+import { KnownOperations } from './plugins/known-operations.js';
+import { countOperation, type GatewayMetrics, OperationNames, useMetrics } from './plugins/use-metrics.js';
+import { logOperation, useOperationLog } from './plugins/use-operation-log.js';
 import { type OperatorEndpoints, useOperatorEndpoints } from './plugins/use-operator-endpoints.js';
 import { useWebhooks, type WebhookReceiver } from './plugins/use-webhooks.js';
 import { OperationRecords } from './plugins/use-operation-records.js';
@@ -101,16 +103,50 @@ function useStreamHeaders(): Plugin {
   };
 }
 
-/** The GraphQL gateway as a fetch-style handler (no port): yoga over the Pothos schema, assembled from its parts. */
-export function createGateway(parts: GatewayParts): YogaServerInstance<Record<string, never>, GatewayContext> {
+/** The gateway: yoga (for fetch-style use and WebSockets) and the node:http handler that serves it. */
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  /** For `http.createServer`: known operations take the known path (plugins/known-operations.ts), the rest yoga. */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The known-operations path; none when off. */
+  known?: KnownOperations;
+}
+
+/**
+ * The GraphQL gateway: yoga over the Pothos schema, assembled from its parts, and in front of it the
+ * path of known operations (on unless `knownOperations: false`; off with persisted operations, whose
+ * allow-list yoga enforces on every request).
+ */
+export function createGateway(parts: GatewayParts, options: { knownOperations?: boolean } = {}): Gateway {
   const { security, auth, metrics, logger } = parts;
   const requestIds = new RequestIds();
   const records = new OperationRecords();
+  const operationNames = new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames);
+  const onUnexpected = (error: unknown) => parts.yogaLogger?.error(error);
+  const context = async (requestId: string, authorization: string | null, idempotencyKeyHeader: string | null): Promise<GatewayContext> => {
+    const caller = await auth.authenticate(authorization);
+    // The idempotency header is checked with the rules of the input field when a mutation uses it.
+    return { requestId, caller, idempotencyKeyHeader, stamps: new StampSession(parts.stamps, caller, requestId) };
+  };
+  const known =
+    options.knownOperations !== false && !security.persistedOperations
+      ? new KnownOperations({
+          schema,
+          maxBodyBytes: security.maxBodyBytes,
+          cors: security.corsOrigins.length > 0,
+          context,
+          onResult(requestId, record, result) {
+            countOperation(metrics, operationNames, record, result);
+            if (logger) logOperation(logger, requestId, record, result);
+          },
+          onUnexpected,
+        })
+      : undefined;
   // A Map, not the parsed object: an id such as "__proto__" or "constructor" must be just an unknown id.
   const persisted = security.persistedOperations && new Map(Object.entries(security.persistedOperations));
   // GraphiQL as a small page and its scripts as cacheable, compressed files (see use-graphiql.ts).
   const graphiql = security.graphiql ? graphiqlAssets() : undefined;
-  return createYoga<Record<string, never>, GatewayContext>({
+  const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -129,11 +165,11 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
       useRequestId(requestIds),
       records.plugin(),
       // Before the metrics and the log, so that they see the codes the client receives.
-      useErrorCodes((error) => parts.yogaLogger?.error(error)),
+      useErrorCodes(onUnexpected),
       useOperatorEndpoints(parts.operator, { servedHere: security.metricsPort === undefined }),
       // Before the GraphQL body limit: deliveries have their own.
       useWebhooks(parts.webhooks, (status) => metrics.webhooks.inc({ status: String(status) })),
-      useMetrics(metrics, new OperationNames(persistedOperationNames(security.persistedOperations), security.maxOperationNames), records),
+      useMetrics(metrics, operationNames, records),
       ...(logger ? [useOperationLog(logger, records, (request) => requestIds.of(request))] : []),
       useBodyLimit(security.maxBodyBytes),
       // Browsers cannot send a JSON content type or a custom header cross-site without CORS allowing it.
@@ -152,18 +188,10 @@ export function createGateway(parts: GatewayParts): YogaServerInstance<Record<st
         maxDirectives: { n: 20, ...reportAsValidationError },
         blockFieldSuggestion: { enabled: !security.introspection },
       }),
+      // Last: it learns a document only once every rule above has validated it.
+      ...(known ? [known.plugin()] : []),
     ],
-    context: async ({ request }) => {
-      const header = request.headers.get('idempotency-key');
-      const requestId = requestIds.of(request);
-      const caller = await auth.authenticate(request.headers.get('authorization'));
-      return {
-        requestId,
-        caller,
-        // Checked with the rules of the input field when a mutation uses it.
-        idempotencyKeyHeader: header,
-        stamps: new StampSession(parts.stamps, caller, requestId),
-      };
-    },
+    context: ({ request }) => context(requestIds.of(request), request.headers.get('authorization'), request.headers.get('idempotency-key')),
   });
+  return { yoga, handle: known ? known.handler(yoga) : yoga, known };
 }

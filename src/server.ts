@@ -38,8 +38,8 @@ try {
   if (error instanceof StartupError) fatal(fatalLog, error.message);
   fatal(fatalLog, 'the gateway could not start', describeError(error, config.production));
 }
-const yoga = createGateway(app.parts);
-const server = createServer(yoga);
+const { yoga, handle } = createGateway(app.parts);
+const server = createServer(handle);
 try {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

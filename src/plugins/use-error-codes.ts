@@ -20,18 +20,9 @@ function codeFor(error: GraphQLError, executed: boolean): ErrorCode {
   return executed ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
 }
 
-/**
- * Every error a client sees has a code from the table, settled as soon as it is known, so the metrics
- * and the log line count the code the client receives:
- * - a refused input value, inline or in variables, is one BAD_USER_INPUT error with `issues`;
- * - the document limits (graphql-armor) and other invalid documents are GRAPHQL_VALIDATION_FAILED;
- * - yoga's request errors get theirs (BAD_REQUEST, CSRF_HEADER_REQUIRED), and never echo the request
- *   (`extensions.originalError`);
- * - anything unexpected is masked and handed to `onUnexpected` (the log).
- */
-export function useErrorCodes(onUnexpected: (error: unknown) => void = () => undefined): Plugin {
-  const documents = new WeakMap<object, { document: DocumentNode; operationName?: string | null }>();
-  const settle = (error: GraphQLError, executed: boolean) => {
+/** Settles one error: masked, with its code, as the client receives it. */
+function settler(onUnexpected: (error: unknown) => void) {
+  return (error: GraphQLError, executed: boolean) => {
     const masked = maskError(error, 'Unexpected error.') as GraphQLError;
     const code = (masked.extensions?.code as ErrorCode | undefined) ?? codeFor(masked, executed);
     if (code === 'INTERNAL_SERVER_ERROR') onUnexpected(error.originalError ?? error);
@@ -47,6 +38,36 @@ export function useErrorCodes(onUnexpected: (error: unknown) => void = () => und
     const { spec: _spec, ...status } = http ?? {};
     return withCode(masked, code, {}, { ...extensions, ...(http ? { http: unspec ? status : http } : {}) });
   };
+}
+
+/**
+ * An execution's result with every error settled (see useErrorCodes): what onExecuteDone makes of it,
+ * for the known-operations path, which executes without yoga (plugins/known-operations.ts).
+ */
+export function settleExecutionResult<R extends { data?: unknown; errors?: readonly GraphQLError[] }>(
+  result: R,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  onUnexpected: (error: unknown) => void,
+): R {
+  if (!result.errors?.length) return result;
+  const settle = settler(onUnexpected);
+  const executed = 'data' in result && result.data !== undefined;
+  const list = executed ? result.errors : asInputIssues(result.errors, document, operationName);
+  return { ...result, errors: list.map((e) => settle(e, executed)) };
+}
+
+/**
+ * Every error a client sees has a code from the table, settled as soon as it is known, so the metrics
+ * and the log line count the code the client receives:
+ * - a refused input value, inline or in variables, is one BAD_USER_INPUT error with `issues`;
+ * - the document limits (graphql-armor) and other invalid documents are GRAPHQL_VALIDATION_FAILED;
+ * - yoga's request errors get theirs (BAD_REQUEST, CSRF_HEADER_REQUIRED), and never echo the request
+ *   (`extensions.originalError`);
+ * - anything unexpected is masked and handed to `onUnexpected` (the log).
+ */
+export function useErrorCodes(onUnexpected: (error: unknown) => void = () => undefined): Plugin {
+  const settle = settler(onUnexpected);
   return {
     onValidate({ params, context }) {
       return ({ result, setResult }) => {
@@ -60,13 +81,10 @@ export function useErrorCodes(onUnexpected: (error: unknown) => void = () => und
       };
     },
     onExecute({ args }) {
-      documents.set(args.contextValue as object, { document: args.document, operationName: args.operationName });
       return {
         onExecuteDone({ result, setResult }) {
           if (!('errors' in result) || !result.errors?.length) return;
-          const executed = 'data' in result && result.data !== undefined;
-          const list = executed ? result.errors : asInputIssues(result.errors, args.document, args.operationName);
-          setResult({ ...result, errors: list.map((e) => settle(e, executed)) });
+          setResult(settleExecutionResult(result, args.document, args.operationName, onUnexpected));
         },
       };
     },

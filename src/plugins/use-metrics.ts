@@ -5,7 +5,7 @@ import type { StampCache } from '../stamps/stamp-cache.js';
 import type { CircuitBreaker } from '../upstream/breaker.js';
 import type { UpstreamCallRecord } from '../upstream/client.js';
 import type { Quota } from '../upstream/quota.js';
-import { errorCodes, type OperationRecords } from './use-operation-records.js';
+import { errorCodes, type OperationRecord, type OperationRecords } from './use-operation-records.js';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /**
@@ -129,15 +129,19 @@ export class GatewayMetrics {
   }
 }
 
+/** Counts one GraphQL request's result: by operation, type and outcome, and its duration. */
+export function countOperation(metrics: GatewayMetrics, operationNames: OperationNames, record: OperationRecord, result: unknown): void {
+  const type = record.type === 'unknown' ? 'query' : record.type;
+  metrics.operations.inc({ operation: operationNames.label(record.name), type, outcome: errorCodes(result)[0] ?? 'ok' });
+  metrics.operationSeconds.observe({ type }, (performance.now() - record.started) / 1000);
+}
+
 /** Prometheus metrics per GraphQL request its count by operation, type and outcome, and its duration. */
 export function useMetrics(metrics: GatewayMetrics, operationNames: OperationNames, records: OperationRecords): Plugin<GatewayContext> {
   return {
     onResultProcess({ request, result }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      const record = records.get(request);
-      const type = record.type === 'unknown' ? 'query' : record.type;
-      metrics.operations.inc({ operation: operationNames.label(record.name), type, outcome: errorCodes(result)[0] ?? 'ok' });
-      metrics.operationSeconds.observe({ type }, (performance.now() - record.started) / 1000);
+      countOperation(metrics, operationNames, records.get(request), result);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../builder.js';
 import type { UpstreamCallRecord } from '../upstream/client.js';
-import { errorCodes, type OperationRecords } from './use-operation-records.js';
+import { errorCodes, type OperationRecord, type OperationRecords } from './use-operation-records.js';
 
 /** Longest client-chosen string written to a log line. */
 export const LOGGED_STRING_MAX = 100;
@@ -27,6 +27,25 @@ export function loggable(value: string): string {
   return value.length > LOGGED_STRING_MAX ? `${value.slice(0, LOGGED_STRING_MAX)}…(${value.length} chars)` : value;
 }
 
+/** The operation's log line: never inputs or stamps (see useOperationLog). */
+export function logOperation(logger: Logger, requestId: string, record: OperationRecord, result: unknown): void {
+  const codes = errorCodes(result);
+  const calls = record.context?.stamps.api.calls;
+  logger.info(
+    {
+      requestId,
+      ...(record.context ? { caller: loggable(record.context.caller.id) } : {}),
+      operation: loggable(record.name),
+      type: record.type,
+      durationMs: Math.round((performance.now() - record.started) * 10) / 10,
+      upstreamCalls: calls?.length ?? 0,
+      ...(calls?.length ? { upstream: calls.slice(0, LOGGED_CALLS_MAX).map(compactCall) } : {}),
+      ...(codes.length ? { errors: codes } : {}),
+    },
+    'graphql operation',
+  );
+}
+
 /**
  * One log line per GraphQL request over HTTP, also one refused before execution: request id, caller,
  * operation, type, duration, the upstream calls it made (endpoint, status, code, duration) and error
@@ -47,22 +66,7 @@ export function useOperationLog(
     },
     onResultProcess({ request, result }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      const record = records.get(request);
-      const codes = errorCodes(result);
-      const calls = record.context?.stamps.api.calls;
-      logger.info(
-        {
-          requestId: requestIdOf(request),
-          ...(record.context ? { caller: loggable(record.context.caller.id) } : {}),
-          operation: loggable(record.name),
-          type: record.type,
-          durationMs: Math.round((performance.now() - record.started) * 10) / 10,
-          upstreamCalls: calls?.length ?? 0,
-          ...(calls?.length ? { upstream: calls.slice(0, LOGGED_CALLS_MAX).map(compactCall) } : {}),
-          ...(codes.length ? { errors: codes } : {}),
-        },
-        'graphql operation',
-      );
+      logOperation(logger, requestIdOf(request), records.get(request), result);
     },
   };
 }

@@ -3,6 +3,11 @@ import type { Plugin } from 'graphql-yoga';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** The client's `X-Request-Id` when it is a sane one, else a new UUID. */
+export function requestIdFrom(given: string | null | undefined): string {
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /**
  * The id of each request: the client's `X-Request-Id` when it is a sane one, else a new UUID. It is
  * sent to the stamp API, written to every log line and history entry, and returned in the response.
@@ -13,8 +18,7 @@ export class RequestIds {
   of(request: Request): string {
     let id = this.ids.get(request);
     if (!id) {
-      const given = request.headers.get('x-request-id');
-      id = given && REQUEST_ID.test(given) ? given : randomUUID();
+      id = requestIdFrom(request.headers.get('x-request-id'));
       this.ids.set(request, id);
     }
     return id;

@@ -16,6 +16,7 @@ import {
   type WebhookOptions,
 } from '../../src/config.js';
 import { createGateway, type GatewayParts } from '../../src/gateway.js';
+import type { KnownOperations } from '../../src/plugins/known-operations.js';
 import { GatewayStore } from '../../src/store/store.js';
 import { attachWebSockets } from '../../src/websockets.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
@@ -39,6 +40,8 @@ export interface TestGateway {
   /** An untyped request, for documents a test builds itself (hostile input, generated cases). */
   post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<any>>;
   close(): Promise<void>;
+  /** The known-operations path in front of yoga, when on. */
+  known?: KnownOperations;
 }
 
 /** The gateway on port 0 over a fresh in-memory sandbox (or the one given), both over real HTTP. */
@@ -55,6 +58,8 @@ export async function startGateway(
     webhooks?: Partial<WebhookOptions>;
     subscriptions?: Partial<Config['subscriptions']>;
     logger?: Logger;
+    /** The known-operations path in front of yoga (default on, as in production). */
+    knownOperations?: boolean;
   } = {},
 ): Promise<TestGateway> {
   const sandbox = options.sandbox ?? (await startSandbox(options.sandboxOptions));
@@ -94,8 +99,8 @@ export async function startGateway(
     },
     { store, auth: options.auth ?? LOCAL_ADMIN, logger: options.logger },
   );
-  const yoga = createGateway(parts);
-  const server: Server = createServer(yoga);
+  const { yoga, handle, known } = createGateway(parts, { knownOperations: options.knownOperations });
+  const server: Server = createServer(handle);
   const sockets = attachWebSockets(server, yoga, parts);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -104,6 +109,7 @@ export async function startGateway(
     sandbox,
     store,
     parts,
+    known,
     async request(document, variables, headers = {}) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',

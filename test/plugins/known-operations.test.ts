@@ -1,0 +1,311 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Authenticator } from '../../src/auth/authentication.js';
+import { regularMediaType } from '../../src/plugins/known-operations.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { seedStamp, startSandbox } from '../helpers/sandbox.js';
+
+const READ = 'query Read($i: Int!) { stamp(stampIdx: $i) { stampIdx stamps maxStamps active user { id } } }';
+const TWO = `${READ} query Other { __typename }`;
+const ADJUST = 'mutation Adjust($input: AdjustStampCountInput!) { adjustStampCount(input: $input) { previousStamps newStamps } }';
+const KEYS = [
+  { name: 'till', key: 'till-key-0123456789abcdef', scopes: ['stamps:read', 'stamps:write'] },
+  { name: 'viewer', key: 'viewer-key-0123456789abcdef', scopes: ['stamps:read'] },
+  { name: 'writer', key: 'writer-key-0123456789abcdef', scopes: ['stamps:write'] },
+];
+const TILL = { authorization: `Bearer ${KEYS[0]!.key}` };
+/** The local administrator of a gateway without callers: no token. */
+const NO_TOKEN = { authorization: '' };
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a client sees, without what differs per request (its id, the date, the connection). */
+function seen(answer: Answer) {
+  const { 'x-request-id': id, date: _date, connection: _c, 'keep-alive': _k, ...headers } = answer.headers;
+  return { status: answer.status, headers, body: answer.body, hasRequestId: !!id };
+}
+
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...TILL, ...headers }, body });
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+}
+
+describe('known operations answer exactly as yoga does', () => {
+  let sandbox: Sandbox;
+  let fast: TestGateway;
+  let plain: TestGateway;
+  let logged: string[] = [];
+  let stamp: number;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    stamp = seedStamp(sandbox, { stamps: 3 });
+    const dir = await mkdtemp(join(tmpdir(), 'known-'));
+    await writeFile(join(dir, 'keys.json'), JSON.stringify(KEYS));
+    const auth = await Authenticator.create({ mode: 'enforced', apiKeysFile: join(dir, 'keys.json') });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    fast = await startGateway({ sandbox, auth, logger });
+    plain = await startGateway({ sandbox, auth, logger, knownOperations: false });
+  });
+  afterAll(async () => {
+    await fast.close();
+    await plain.close();
+    await sandbox.close();
+  });
+
+  /**
+   * Sends a request to the gateway with known operations (once to teach it the document, then the one
+   * compared) and to yoga alone; both must answer the same, and `known` says which path answered.
+   */
+  async function compare(body: string, headers: Record<string, string> = {}, known = true) {
+    await post(fast.url, body, headers);
+    const before = fast.known!.answered;
+    const a = await post(fast.url, body, headers);
+    const b = await post(plain.url, body, headers);
+    expect(seen(a)).toEqual(seen(b));
+    expect(fast.known!.answered - before).toBe(known ? 1 : 0);
+    return a;
+  }
+
+  it('a read, for every Accept header yoga answers with a single result', async () => {
+    const body = JSON.stringify({ query: READ, variables: { i: stamp } });
+    for (const accept of [
+      undefined,
+      '*/*',
+      'application/json',
+      'application/graphql-response+json',
+      'application/graphql-response+json, application/json;q=0.9',
+      'application/json, application/graphql-response+json',
+      'text/html, application/*;q=0.5',
+      'application/graphql-response+json; charset=utf-8',
+    ]) {
+      const a = await compare(body, accept ? { accept } : {});
+      expect(a.status).toBe(200);
+      expect(JSON.parse(a.body).data.stamp).toMatchObject({ stampIdx: stamp, stamps: 3 });
+    }
+    // Streams and other charsets are yoga's.
+    await compare(body, { accept: 'text/event-stream' }, false);
+    await compare(body, { accept: 'application/json; charset=latin1' }, false);
+  });
+
+  it('refusals and failures: their status, codes and messages', async () => {
+    const read = (variables: unknown, headers: Record<string, string> = {}, accept = 'application/graphql-response+json') =>
+      compare(JSON.stringify({ query: READ, variables }), { accept, ...headers });
+    // Variables graphql-js refuses; ids at and past the bounds.
+    for (const variables of [{ i: 'x' }, {}, { i: 2 ** 31 }, { i: 1.5 }, { i: null }, { i: [1] }, { i: '\ud800' }]) {
+      for (const accept of ['application/graphql-response+json', 'application/json']) {
+        const a = await read(variables, {}, accept);
+        expect(a.status, JSON.stringify(variables)).toBe(400);
+        expect(JSON.parse(a.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      }
+    }
+    for (const i of [-1, 0, 2 ** 31 - 1]) await read({ i });
+    // A stamp the stamp API does not know.
+    const missing = await read({ i: 987_654_321 });
+    expect(JSON.parse(missing.body).errors[0].extensions.code).toBe('STAMP_UNAVAILABLE');
+    // Scopes: a caller without stamps:read; no token at all.
+    const forbidden = await read({ i: stamp }, { authorization: `Bearer ${KEYS[2]!.key}` });
+    expect(JSON.parse(forbidden.body).errors[0].extensions.code).toBe('FORBIDDEN');
+    const anonymous = await compare(JSON.stringify({ query: READ, variables: { i: stamp } }), { authorization: '' });
+    expect(JSON.parse(anonymous.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // The stamp API failing: 503 every time.
+    sandbox.faults.add({ endpoint: 'validate', action: { type: 'status', status: 503, retryAfter: 0 }, times: 'always' });
+    try {
+      const failed = await read({ i: stamp });
+      expect(JSON.parse(failed.body).errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    } finally {
+      sandbox.faults.clear();
+    }
+  });
+
+  it('a refused token, and every body it does not judge itself, go to yoga with their answer unchanged', async () => {
+    const read = JSON.stringify({ query: READ, variables: { i: stamp } });
+    for (const authorization of ['Bearer not-a-key-0123456789', 'Basic abc', 'Bearer \u0001']) {
+      const a = await compare(read, { authorization: authorization.replace(/\u0001/, '%01') }, false);
+      expect(a.status).toBe(401);
+    }
+    // Extensions are yoga's to read (here it ignores them).
+    await compare(
+      JSON.stringify({ query: READ, variables: { i: stamp }, extensions: { persistedQuery: { version: 1, sha256Hash: 'ab' } } }),
+      {},
+      false,
+    );
+    for (const body of [
+      JSON.stringify({ query: READ, variables: { i: stamp }, extra: 1 }),
+      JSON.stringify({ query: READ, variables: [stamp] }),
+      JSON.stringify({ query: READ, variables: { i: stamp }, operationName: '' }),
+      JSON.stringify({ query: READ, variables: { i: stamp }, operationName: 'Nope' }),
+      JSON.stringify({ query: READ, variables: { i: stamp }, operationName: 7 }),
+      JSON.stringify([{ query: READ, variables: { i: stamp } }]),
+      JSON.stringify({ query: TWO, variables: { i: stamp } }),
+      JSON.stringify({ query: `{ stamp(stampIdx: ${stamp}) { nope } }` }),
+      JSON.stringify({ query: '{ stamp(' }),
+      JSON.stringify({ query: 42 }),
+      JSON.stringify('query'),
+      'null',
+      '{"query": "{ __typename }"',
+      `\ufeff${read}`,
+    ]) {
+      const a = await compare(body, {}, false);
+      if (!body.startsWith('\ufeff')) expect(a.body, body).toContain('"errors"');
+    }
+    // A subscription over POST is yoga's: a stream when the client takes one (Accept */* included), else refused.
+    const subscription = JSON.stringify({ query: `subscription { stampChanged(stampIdx: ${stamp}) { stampIdx } }` });
+    await compare(subscription, { accept: 'application/json' }, false);
+    for (let i = 0; i < 2; i++) {
+      const stop = new AbortController();
+      const res = await fetch(`${fast.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: '*/*', ...TILL },
+        body: subscription,
+        signal: stop.signal,
+      });
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      // Its headers came before any event: the stream is piped, not buffered.
+      stop.abort();
+    }
+    // Named operations of a document with two are known once named.
+    const named = await compare(JSON.stringify({ query: TWO, variables: { i: stamp }, operationName: 'Read' }));
+    expect(JSON.parse(named.body).data.stamp.stampIdx).toBe(stamp);
+  });
+
+  it('mutations: refused ones answer the same, an applied one is sent once, with its request id', async () => {
+    for (const input of [
+      { stampIdx: stamp, delta: 0 },
+      { stampIdx: stamp, delta: 1001 },
+      { stampIdx: stamp, delta: -100 },
+      { stampIdx: stamp, delta: 1, idempotencyKey: 'x'.repeat(201) },
+    ]) {
+      const a = await compare(JSON.stringify({ query: ADJUST, variables: { input } }));
+      expect(['BAD_USER_INPUT', 'CONFLICT']).toContain(JSON.parse(a.body).errors[0].extensions.code);
+    }
+    const readOnly = await compare(JSON.stringify({ query: ADJUST, variables: { input: { stampIdx: stamp, delta: 1 } } }), {
+      authorization: `Bearer ${KEYS[1]!.key}`,
+    });
+    expect(JSON.parse(readOnly.body).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(sandbox.requests.list('update')).toHaveLength(0);
+
+    const own = seedStamp(sandbox, { stamps: 2 });
+    const body = JSON.stringify({ query: ADJUST, variables: { input: { stampIdx: own, delta: 2 } } });
+    const before = fast.known!.answered;
+    const answer = await post(fast.url, body, { 'x-request-id': 'till-42.a', 'idempotency-key': 'known-path-1' });
+    expect(fast.known!.answered - before).toBe(1);
+    expect(JSON.parse(answer.body).data.adjustStampCount).toEqual({ previousStamps: 2, newStamps: 4 });
+    expect(answer.headers['x-request-id']).toBe('till-42.a');
+    const updates = sandbox.requests.list('update');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.headers['x-request-id']).toBe('till-42.a');
+    // The same key again: replayed, nothing sent.
+    const again = await post(fast.url, body, { 'idempotency-key': 'known-path-1' });
+    expect(JSON.parse(again.body).data.adjustStampCount).toEqual({ previousStamps: 2, newStamps: 4 });
+    expect(sandbox.requests.list('update')).toHaveLength(1);
+  });
+
+  it('counts and logs every operation it answers, as yoga does', async () => {
+    logged = [];
+    const body = JSON.stringify({ query: READ, variables: { i: stamp } });
+    await post(fast.url, body);
+    const metric = async (url: string) =>
+      Number(
+        /graphql_operations_total\{operation="Read",type="query",outcome="ok"\} (\d+)/.exec(
+          await (await fetch(`${url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const before = await metric(fast.url);
+    const at = fast.known!.answered;
+    await post(fast.url, body, { 'x-request-id': 'log-me-1' });
+    expect(fast.known!.answered).toBe(at + 1);
+    expect(await metric(fast.url)).toBe(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = JSON.parse(logged.find((l) => l.includes('log-me-1'))!);
+    expect(line).toMatchObject({
+      msg: 'graphql operation',
+      requestId: 'log-me-1',
+      caller: 'key:till',
+      operation: 'Read',
+      type: 'query',
+      upstreamCalls: 1,
+      upstream: [{ endpoint: 'validate', status: 200, code: 0 }],
+    });
+    // The call is in the operation's line, not a line of its own; no token in any line.
+    expect(logged.filter((l) => l.includes('"stamp api call"') && l.includes('log-me-1'))).toHaveLength(0);
+    expect(logged.join('')).not.toContain(KEYS[0]!.key);
+  });
+
+  it('remembers a bounded number of documents', async () => {
+    const known = fast.known!;
+    for (let i = 0; i < 1_050; i++) {
+      const res = await post(fast.url, JSON.stringify({ query: `query Q${i} { __typename }` }));
+      expect(res.status).toBe(200);
+    }
+    expect(known.size).toBeLessThanOrEqual(1_000);
+    expect(known.size).toBeGreaterThan(900);
+  });
+});
+
+describe('what stays with yoga', () => {
+  it('persisted operations only: a document sent as text is refused even after its id ran', async () => {
+    const sandbox = await startSandbox();
+    const stamp = seedStamp(sandbox);
+    const gw = await startGateway({ sandbox, security: { persistedOperations: { abc: READ } } });
+    try {
+      expect(gw.known).toBeUndefined();
+      const byId = await post(
+        gw.url,
+        JSON.stringify({ variables: { i: stamp }, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+        NO_TOKEN,
+      );
+      expect(byId.body).toContain('"data"');
+      expect(JSON.parse(byId.body).data.stamp.stampIdx).toBe(stamp);
+      for (let i = 0; i < 2; i++) {
+        const asText = await post(gw.url, JSON.stringify({ query: READ, variables: { i: stamp } }), NO_TOKEN);
+        expect(JSON.parse(asText.body).errors[0].extensions.code).toMatch(/^PERSISTED_QUERY|CANNOT_SEND_PQ_ID_AND_BODY/);
+      }
+    } finally {
+      await gw.close();
+      await sandbox.close();
+    }
+  });
+
+  it('with CORS on, a request with an Origin gets its CORS headers from yoga', async () => {
+    const sandbox = await startSandbox();
+    const stamp = seedStamp(sandbox);
+    const gw = await startGateway({ sandbox, security: { corsOrigins: ['https://shop.example'] } });
+    try {
+      const body = JSON.stringify({ query: READ, variables: { i: stamp } });
+      await post(gw.url, body, NO_TOKEN);
+      const before = gw.known!.answered;
+      const a = await post(gw.url, body, { ...NO_TOKEN, origin: 'https://shop.example' });
+      expect(a.headers['access-control-allow-origin']).toBe('https://shop.example');
+      expect(gw.known!.answered).toBe(before);
+      await post(gw.url, body, NO_TOKEN);
+      expect(gw.known!.answered).toBe(before + 1);
+    } finally {
+      await gw.close();
+      await sandbox.close();
+    }
+  });
+
+  it("yoga's choice of media type, by Accept header", () => {
+    expect(regularMediaType(undefined)).toBe('application/json');
+    expect(regularMediaType('application/graphql-response+json, application/json')).toBe('application/graphql-response+json');
+    expect(regularMediaType('application/json, application/graphql-response+json')).toBe('application/json');
+    expect(regularMediaType('text/event-stream')).toBeUndefined();
+    expect(regularMediaType('multipart/mixed')).toBeUndefined();
+    expect(regularMediaType('application/json; charset=iso-8859-1')).toBeUndefined();
+  });
+});
