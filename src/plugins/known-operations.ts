@@ -201,6 +201,19 @@ export class KnownOperations {
       this.options.onUnexpected(error);
     }
     this.answered++;
+    if (!result.errors?.length && !result.extensions) {
+      // What yoga's result processor makes of a result without errors, written in one piece: the head
+      // and a string body go out in one write, where yoga's adapter writes them in two.
+      const body = JSON.stringify(result);
+      res
+        .writeHead(200, {
+          'content-type': `${mediaType}; charset=utf-8`,
+          'content-length': Buffer.byteLength(body),
+          'x-request-id': requestId,
+        })
+        .end(body);
+      return;
+    }
     const response = processRegularResult(result, yoga.fetchAPI, mediaType);
     response.headers.set('x-request-id', requestId);
     await sendNodeResponse(response, res, req, false);
