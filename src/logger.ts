@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import sonicBoom from 'sonic-boom';
 import type { YogaLogger } from 'graphql-yoga';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -9,22 +10,40 @@ export function logDestination(format: LogFormat, { sync = false, isTTY = Boolea
   if (format === 'pretty' || (format === 'auto' && isTTY)) {
     return pretty({ destination: 1, sync, colorize: isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
   }
-  return sync ? pino.destination({ dest: 1, sync }) : pino.destination(BUFFERED);
+  return sync ? pino.destination({ dest: 1, sync }) : bufferedStdout();
 }
 
 /**
- * Lines gather up to 4 KiB and are written together, or after at most 100 ms: one write for a dozen
- * lines instead of one each under load (a write per line was a visible share of a read's CPU: see the
- * README's benchmark).
- * pino writes what is left when the process exits; shutdown flushes first.
+ * stdout for pino's lines, gathered up to 4 KiB and written together, or after at most 100 ms: one
+ * write for a dozen lines instead of one each under load (a write per line was a visible share of a
+ * read's CPU: see the README's benchmark). sonic-boom in its buffer mode, each line handed over as a
+ * Buffer: in its text mode it measures its growing buffer with Buffer.byteLength at every line, which
+ * copies the whole buffer each time. Lines still buffered when the process exits are written then,
+ * synchronously (as pino does for its own destination); shutdown flushes first.
  */
-const BUFFERED = { dest: 1, sync: false, minLength: 4096, periodicFlush: 100 };
+function bufferedStdout(): DestinationStream & { flush(cb: (error?: Error) => void): void } {
+  const boom = new sonicBoom.SonicBoom({ fd: 1, sync: false, minLength: 4096, periodicFlush: 100, contentMode: 'buffer' });
+  let open = true;
+  // A reader gone (EPIPE) ends the log, as in pino's own destination; the gateway goes on.
+  boom.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') open = false;
+  });
+  process.once('exit', () => {
+    if (open) boom.flushSync();
+  });
+  return {
+    write: (line: string) => {
+      if (open) boom.write(Buffer.from(line) as unknown as string);
+    },
+    flush: (cb) => boom.flush(cb),
+  };
+}
 
 /**
  * The gateway's log: pino JSON lines on stdout, written asynchronously (a synchronous write per line
  * cost the hot path more than the rest of a read, measured with npm run bench). Flush on shutdown.
  */
-export function createLogger(level: string, destination: DestinationStream = pino.destination(BUFFERED)): Logger {
+export function createLogger(level: string, destination: DestinationStream = bufferedStdout()): Logger {
   return pino({ level, base: { service: 'stamp-gateway' } }, destination);
 }
 
