@@ -20,7 +20,9 @@ describe('the log on stdout', () => {
       for (const exit of ['exit', 'return'] as const) {
         const lines = linesOf(n, exit);
         expect(lines, `${n} lines, ${exit}`).toHaveLength(n);
-        lines.forEach((line, i) => expect(JSON.parse(line)).toMatchObject({ i, msg: 'graphql operation', note: 'é…\u{1F600}' }));
+        for (const [i, line] of lines.entries()) {
+          expect(JSON.parse(line)).toMatchObject({ i, msg: 'graphql operation', note: 'é…\u{1F600}' });
+        }
       }
     }
   });
