@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
+import { type ASTNode, GraphQLError, type GraphQLErrorOptions } from 'graphql';
 import {
   type Outcome,
   UpstreamBadResponseError,
@@ -237,6 +237,11 @@ export function withCode(
     path: error.path,
     extensions: { ...(replace ?? error.extensions), ...extra, code },
   });
+}
+
+/** An execution error with the document nodes it is about, for an executor that left them out (graphql-jit). */
+export function locatedAt(error: GraphQLError, nodes: readonly ASTNode[]): GraphQLError {
+  return new GraphQLError(error.message, { nodes, path: error.path, originalError: error.originalError, extensions: error.extensions });
 }
 
 /**

@@ -1,9 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DocumentNode, execute, type ExecutionResult, type GraphQLSchema, Kind } from 'graphql';
+import {
+  type DocumentNode,
+  execute,
+  type ExecutionResult,
+  type FieldNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  getVariableValues,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  visit,
+} from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { sendNodeResponse } from '@whatwg-node/server';
 import { type Plugin, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../builder.js';
+import { locatedAt } from '../errors.js';
 import { settleExecutionResult } from './use-error-codes.js';
 import { type OperationRecord, operationOf } from './use-operation-records.js';
 import { requestIdFrom } from './use-request-id.js';
@@ -77,6 +91,33 @@ export interface KnownOperationsOptions {
 /** How many documents are remembered, and how many characters of them in all (yoga's own parse cache keeps 1,000). */
 const KNOWN_MAX = 1_000;
 const KNOWN_MAX_CHARS = 4_000_000;
+/** How many compiled operations are kept: each is code, larger than its document. */
+const KNOWN_PLANS = 200;
+
+/** Whether a document is plain: no fragments and no directives, so each field of a path is found by its name. */
+function plain(document: DocumentNode): boolean {
+  let plainDocument = true;
+  visit(document, {
+    FragmentSpread: () => void (plainDocument = false),
+    InlineFragment: () => void (plainDocument = false),
+    FragmentDefinition: () => void (plainDocument = false),
+    Directive: () => void (plainDocument = false),
+  });
+  return plainDocument;
+}
+
+/** A field error with the nodes of its field in the document, as graphql-js reports it (graphql-jit gives locations only, which the error module cannot carry over). */
+function located(error: GraphQLError, operation: OperationDefinitionNode): GraphQLError {
+  if (error.nodes?.length || !error.path?.length) return error;
+  let sets: SelectionSetNode[] = [operation.selectionSet];
+  let nodes: FieldNode[] = [];
+  for (const key of error.path) {
+    if (typeof key === 'number') continue;
+    nodes = sets.flatMap((set) => set.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias ?? s.name).value === key));
+    sets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  }
+  return nodes.length ? locatedAt(error, nodes) : error;
+}
 
 /**
  * The known-operations path: a POST of a document yoga has already parsed and validated is executed
@@ -93,6 +134,9 @@ export class KnownOperations {
     maxSize: KNOWN_MAX_CHARS,
     sizeCalculation: (_document, query) => query.length || 1,
   });
+
+  /** Compiled operations (false: executed by graphql-js), by operation name and document. */
+  private readonly plans = new LRUCache<string, CompiledQuery | false>({ max: KNOWN_PLANS });
 
   /** Requests this path answered itself (the others went to yoga). */
   answered = 0;
@@ -186,13 +230,7 @@ export class KnownOperations {
       context,
       http: true,
     };
-    const executed = await execute({
-      schema: this.options.schema,
-      document,
-      contextValue: context,
-      variableValues: params.variables,
-      operationName: params.operationName,
-    });
+    const executed = await this.execute(params, document, operation, context);
     const result = settleExecutionResult(executed, document, params.operationName, this.options.onUnexpected);
     try {
       this.options.onResult(requestId, record, result);
@@ -217,6 +255,40 @@ export class KnownOperations {
     const response = processRegularResult(result, yoga.fetchAPI, mediaType);
     response.headers.set('x-request-id', requestId);
     await sendNodeResponse(response, res, req, false);
+  }
+
+  /**
+   * Runs the operation: compiled by graphql-jit when its document is plain (no fragments, no
+   * directives) and its variables are valid, else graphql-js, which yoga uses too. Variables are
+   * checked by graphql-js first, so a refused one reads exactly as yoga's; graphql-jit leaves the
+   * locations out of a field's error, which are put back from the document.
+   */
+  private async execute(
+    params: KnownRequest,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    contextValue: GatewayContext,
+  ): Promise<ExecutionResult> {
+    const compiled = this.compiled(params, document);
+    const variables = params.variables ?? {};
+    if (compiled && !getVariableValues(this.options.schema, operation.variableDefinitions ?? [], variables).errors) {
+      const { data, errors } = (await compiled.query(undefined, contextValue, variables)) as ExecutionResult;
+      if (!errors?.length) return { data };
+      return { errors: errors.map((error) => located(error, operation)), data };
+    }
+    const { schema } = this.options;
+    return execute({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName });
+  }
+
+  /** The operation compiled, for a plain document; undefined for the others (and any graphql-jit refuses). */
+  private compiled(params: KnownRequest, document: DocumentNode): CompiledQuery | undefined {
+    const key = `${params.operationName ?? ''}\n${params.query}`;
+    const known = this.plans.get(key);
+    if (known !== undefined) return known || undefined;
+    const compiled = plain(document) ? compileQuery(this.options.schema, document, params.operationName) : undefined;
+    const plan = compiled && isCompiledQuery(compiled) ? compiled : false;
+    this.plans.set(key, plan);
+    return plan || undefined;
   }
 }
 

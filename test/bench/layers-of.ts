@@ -48,7 +48,7 @@ const PACKAGE_LAYERS: Array<[RegExp, Layer]> = [
   [/^@escape\.tech\/graphql-armor/, 'graphql-armor'],
   [/^@graphql-yoga\/plugin-csrf-prevention\//, 'CSRF prevention'],
   [
-    /^(graphql-yoga|@graphql-yoga|@envelop|@whatwg-node|graphql|@graphql-tools|@pothos\/core|@repeaterjs)\//,
+    /^(graphql-yoga|@graphql-yoga|@envelop|@whatwg-node|graphql|graphql-jit|generate-function|lodash\.[a-z]+|@graphql-tools|@pothos\/core|@repeaterjs)\//,
     'framework: yoga, envelop, graphql-js, Pothos core',
   ],
   [/^(undici|ky)\//, 'upstream client: undici, quota, breaker, retries, envelope'],

@@ -114,6 +114,20 @@ describe('known operations answer exactly as yoga does', () => {
       }
     }
     for (const i of [-1, 0, 2 ** 31 - 1]) await read({ i });
+    // Documents with fragments or directives (executed by graphql-js), aliases, lists, introspection,
+    // errors deep in a result: the same answers as yoga's.
+    for (const [query, variables] of [
+      [`query($i: Int!) { stamp(stampIdx: $i) { ...F } } fragment F on Stamp { stampIdx stamps user { id } }`, { i: stamp }],
+      [`query($i: Int!, $u: Boolean!) { stamp(stampIdx: $i) { stampIdx user @include(if: $u) { id } } }`, { i: stamp, u: false }],
+      [`query($i: Int!) { stamp(stampIdx: $i) { ... on Stamp { stamps } } }`, { i: stamp }],
+      [`{ a: stamp(stampIdx: 987654321) { stampIdx } b: stamp(stampIdx: ${stamp}) { s: stamps } }`, {}],
+      [`query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx stamps } }`, { ids: [stamp, 987654321, stamp, -5] }],
+      ['{ __schema { queryType { name } } __type(name: "Stamp") { name fields { name type { kind name } } } }', {}],
+      ['{ __typename }', {}],
+    ] as const) {
+      const a = await compare(JSON.stringify({ query, variables }));
+      expect(a.status, query).toBeLessThan(500);
+    }
     // A stamp the stamp API does not know.
     const missing = await read({ i: 987_654_321 });
     expect(JSON.parse(missing.body).errors[0].extensions.code).toBe('STAMP_UNAVAILABLE');
@@ -193,6 +207,20 @@ describe('known operations answer exactly as yoga does', () => {
       const a = await compare(JSON.stringify({ query: ADJUST, variables: { input } }));
       expect(['BAD_USER_INPUT', 'CONFLICT']).toContain(JSON.parse(a.body).errors[0].extensions.code);
     }
+    // Variables a scalar refuses (the Date scalar's own message), control characters, unpaired surrogates.
+    const CREATE = 'mutation Create($input: CreateStampInput!) { createStamp(input: $input) { stampIdx } }';
+    for (const input of [
+      { cardIdx: 1, startDate: '2026-13-01', endDate: '2026-12-31' },
+      { cardIdx: 1, startDate: 20261201, endDate: '2026-12-31' },
+      { cardIdx: 1, startDate: '2026-12-01', endDate: '2026-12-31', memo: 'a\u0000b' },
+      { cardIdx: 1, startDate: '2026-12-01', endDate: '2026-12-31', memo: '\ud800' },
+      { cardIdx: 1, startDate: '2026-12-31', endDate: '2026-12-01' },
+      { cardIdx: '1', startDate: '2026-12-01', endDate: '2026-12-31', extra: true },
+    ]) {
+      const a = await compare(JSON.stringify({ query: CREATE, variables: { input } }));
+      expect(JSON.parse(a.body).errors[0].extensions.code, JSON.stringify(input)).toBe('BAD_USER_INPUT');
+    }
+    expect(sandbox.requests.list('create')).toHaveLength(0);
     const readOnly = await compare(JSON.stringify({ query: ADJUST, variables: { input: { stampIdx: stamp, delta: 1 } } }), {
       authorization: `Bearer ${KEYS[1]!.key}`,
     });
