@@ -114,8 +114,8 @@ export interface Gateway {
 
 /**
  * The GraphQL gateway: yoga over the Pothos schema, assembled from its parts, and in front of it the
- * path of known operations (on unless `knownOperations: false`; off with persisted operations, whose
- * allow-list yoga enforces on every request).
+ * path of known operations (on unless `knownOperations: false`; with persisted operations it takes
+ * only ids from the allow-list, as yoga does).
  */
 export function createGateway(parts: GatewayParts, options: { knownOperations?: boolean } = {}): Gateway {
   const { security, auth, metrics, logger } = parts;
@@ -128,10 +128,13 @@ export function createGateway(parts: GatewayParts, options: { knownOperations?: 
     // The idempotency header is checked with the rules of the input field when a mutation uses it.
     return { requestId, caller, idempotencyKeyHeader, stamps: new StampSession(parts.stamps, caller, requestId) };
   };
+  // A Map, not the parsed object: an id such as "__proto__" or "constructor" must be just an unknown id.
+  const persisted = security.persistedOperations && new Map(Object.entries(security.persistedOperations));
   const known =
-    options.knownOperations !== false && !security.persistedOperations
+    options.knownOperations !== false
       ? new KnownOperations({
           schema,
+          persisted: persisted || undefined,
           maxBodyBytes: security.maxBodyBytes,
           cors: security.corsOrigins.length > 0,
           context,
@@ -142,8 +145,6 @@ export function createGateway(parts: GatewayParts, options: { knownOperations?: 
           onUnexpected,
         })
       : undefined;
-  // A Map, not the parsed object: an id such as "__proto__" or "constructor" must be just an unknown id.
-  const persisted = security.persistedOperations && new Map(Object.entries(security.persistedOperations));
   // GraphiQL as a small page and its scripts as cacheable, compressed files (see use-graphiql.ts).
   const graphiql = security.graphiql ? graphiqlAssets() : undefined;
   const yoga = createYoga<Record<string, never>, GatewayContext>({

@@ -53,15 +53,27 @@ interface KnownRequest {
   operationName: string | undefined;
 }
 
+/** The text of the persisted operation the extensions name (`persistedQuery`, version 1, and nothing else). */
+function persistedText(extensions: unknown, persisted: ReadonlyMap<string, string>): string | undefined {
+  if (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions)) return undefined;
+  const keys = Object.keys(extensions);
+  if (keys.length !== 1 || keys[0] !== 'persistedQuery') return undefined;
+  const query = (extensions as { persistedQuery?: unknown }).persistedQuery as { version?: unknown; sha256Hash?: unknown } | null;
+  if (query === null || typeof query !== 'object' || query.version !== 1 || typeof query.sha256Hash !== 'string') return undefined;
+  return persisted.get(query.sha256Hash);
+}
+
 /**
  * The body's GraphQL parameters when they are all plain (query, variables as an object, a non-empty
- * operation name; no extensions, nothing else); undefined for anything yoga should judge itself.
+ * operation name; no extensions, nothing else); undefined for anything yoga should judge itself. With
+ * persisted operations only an id in the allow-list is plain, never a document in the body.
  */
-function plainParams(body: unknown): KnownRequest | undefined {
+function plainParams(body: unknown, persisted: ReadonlyMap<string, string> | undefined): KnownRequest | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const params = body as Record<string, unknown>;
-  for (const key in params) if (params[key] != null && !PARAMS.has(key)) return undefined;
-  const { query, variables, operationName } = params;
+  for (const key in params) if (params[key] != null && !PARAMS.has(key) && !(persisted && key === 'extensions')) return undefined;
+  const { variables, operationName } = params;
+  const query = persisted ? (params.query == null ? persistedText(params.extensions, persisted) : undefined) : params.query;
   if (typeof query !== 'string') return undefined;
   if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
   if (operationName != null && (typeof operationName !== 'string' || !operationName)) return undefined;
@@ -78,6 +90,8 @@ export interface KnownOperationsOptions {
   schema: GraphQLSchema;
   /** Bodies above it go to yoga, whose body limit refuses them. */
   maxBodyBytes: number;
+  /** The persisted operations' allow-list (id to document): then only ids take this path, as yoga allows only them. */
+  persisted?: ReadonlyMap<string, string>;
   /** With CORS on, a request with an Origin header goes to yoga, which answers its CORS headers. */
   cors: boolean;
   /** The request's context, as yoga's context factory builds it (gateway.ts). */
@@ -124,7 +138,8 @@ function located(error: GraphQLError, operation: OperationDefinitionNode): Graph
  * without going through yoga's request pipeline again, with the same context, execution, error codes
  * and masking, metrics, log line, `X-Request-Id` and response (status, media type and body, built by
  * yoga's own result processor). Everything else (a first document, GET, other content or accept types,
- * extensions, batches, subscriptions, an Origin with CORS on, a refused token) goes to yoga unchanged,
+ * extensions other than a persisted operation's id, batches, subscriptions, an Origin with CORS on, a
+ * refused token) goes to yoga unchanged,
  * also after its body was read. Validity is the only thing remembered: nothing of it depends on the
  * caller, and every request is authenticated, scoped and validated as before.
  */
@@ -204,7 +219,7 @@ export class KnownOperations {
   ): Promise<void> {
     let params: KnownRequest | undefined;
     try {
-      params = plainParams(JSON.parse(raw.toString('utf8')));
+      params = plainParams(JSON.parse(raw.toString('utf8')), this.options.persisted);
     } catch {
       // Not JSON to this parser (a byte-order mark, say): yoga's parser judges it.
     }

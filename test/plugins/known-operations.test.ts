@@ -286,25 +286,44 @@ describe('known operations answer exactly as yoga does', () => {
 });
 
 describe('what stays with yoga', () => {
-  it('persisted operations only: a document sent as text is refused even after its id ran', async () => {
+  it('persisted operations only: ids from the allow-list take the path, a document sent as text is refused even after its id ran', async () => {
     const sandbox = await startSandbox();
     const stamp = seedStamp(sandbox);
-    const gw = await startGateway({ sandbox, security: { persistedOperations: { abc: READ } } });
+    const security = { persistedOperations: { abc: READ } };
+    const gw = await startGateway({ sandbox, security });
+    const plainGw = await startGateway({ sandbox, security, knownOperations: false });
+    const id = (sha256Hash: unknown, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ variables: { i: stamp }, extensions: { persistedQuery: { version: 1, sha256Hash } }, ...extra });
+    const both = async (body: string, known: boolean) => {
+      await post(gw.url, body, NO_TOKEN);
+      const before = gw.known!.answered;
+      const a = await post(gw.url, body, NO_TOKEN);
+      const b = await post(plainGw.url, body, NO_TOKEN);
+      expect(seen(a)).toEqual(seen(b));
+      expect(gw.known!.answered - before, body).toBe(known ? 1 : 0);
+      return JSON.parse(a.body);
+    };
     try {
-      expect(gw.known).toBeUndefined();
-      const byId = await post(
-        gw.url,
-        JSON.stringify({ variables: { i: stamp }, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
-        NO_TOKEN,
-      );
-      expect(byId.body).toContain('"data"');
-      expect(JSON.parse(byId.body).data.stamp.stampIdx).toBe(stamp);
-      for (let i = 0; i < 2; i++) {
-        const asText = await post(gw.url, JSON.stringify({ query: READ, variables: { i: stamp } }), NO_TOKEN);
-        expect(JSON.parse(asText.body).errors[0].extensions.code).toMatch(/^PERSISTED_QUERY|CANNOT_SEND_PQ_ID_AND_BODY/);
-      }
+      expect((await both(id('abc'), true)).data.stamp.stampIdx).toBe(stamp);
+      expect((await both(id('abc', { operationName: 'Read' }), true)).data.stamp.stampIdx).toBe(stamp);
+      // Refused as yoga refuses them: the text (even of a persisted document), an unknown id, an id
+      // with a document besides, another version, an id that is a property of every object.
+      const refused = [
+        JSON.stringify({ query: READ, variables: { i: stamp } }),
+        id('nope'),
+        id('abc', { query: READ }),
+        JSON.stringify({ variables: { i: stamp }, extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } }),
+        id('constructor'),
+        id(42),
+      ];
+      for (const body of refused) expect((await both(body, false)).errors[0].extensions.code).toMatch(/^PERSISTED_QUERY|^CANNOT_SEND_PQ/);
+      // Other extensions besides the id: yoga's to read.
+      expect(
+        (await both(id('abc', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' }, x: 1 } }), false)).data,
+      ).toBeDefined();
     } finally {
       await gw.close();
+      await plainGw.close();
       await sandbox.close();
     }
   });
