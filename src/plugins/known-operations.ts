@@ -11,6 +11,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   visit,
+  BREAK,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { sendNodeResponse } from '@whatwg-node/server';
@@ -108,14 +109,25 @@ const KNOWN_MAX_CHARS = 4_000_000;
 /** How many compiled operations are kept: each is code, larger than its document. */
 const KNOWN_PLANS = 200;
 
-/** Whether a document is plain: no fragments and no directives, so each field of a path is found by its name. */
+/**
+ * Whether a document is plain enough to compile: no fragments and no directives, so each field of a
+ * path is found by its name; and no string literal anywhere (arguments, defaults). graphql-jit writes a
+ * document's literal values into the code it generates and turns a string that starts with its Date
+ * marker into `new Date(...)` code: a string in a document could then run as code. Strings come as
+ * variables, which it never writes into code.
+ */
 function plain(document: DocumentNode): boolean {
   let plainDocument = true;
+  const refuse = () => {
+    plainDocument = false;
+    return BREAK;
+  };
   visit(document, {
-    FragmentSpread: () => void (plainDocument = false),
-    InlineFragment: () => void (plainDocument = false),
-    FragmentDefinition: () => void (plainDocument = false),
-    Directive: () => void (plainDocument = false),
+    FragmentSpread: refuse,
+    InlineFragment: refuse,
+    FragmentDefinition: refuse,
+    Directive: refuse,
+    StringValue: refuse,
   });
   return plainDocument;
 }

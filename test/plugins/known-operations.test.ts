@@ -274,6 +274,25 @@ describe('known operations answer exactly as yoga does', () => {
     expect(logged.join('')).not.toContain(KEYS[0]!.key);
   });
 
+  it('never runs a string from a document as code (graphql-jit writes literals into the code it generates)', async () => {
+    // graphql-jit turns a string that starts with its Date marker into `new Date(...)` in generated
+    // code; documents with string literals are executed by graphql-js instead.
+    const marker = '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d';
+    const probe = globalThis as { knownPathPwned?: number };
+    delete probe.knownPathPwned;
+    for (const payload of [`${marker}0);globalThis.knownPathPwned=1;(0`, `${marker}0),globalThis.knownPathPwned=2,(0`, '"); globalThis.knownPathPwned=3; ("']) {
+      const literal = JSON.stringify(payload);
+      for (const query of [
+        `{ stampsOfUser(userId: ${literal}) { userId } }`,
+        `query($u: String! = ${literal}) { stampsOfUser(userId: $u) { userId } }`,
+        `{ stampHistory(stampIdx: ${stamp}, after: ${literal}) { pageInfo { hasNextPage } } }`,
+      ]) {
+        await compare(JSON.stringify({ query }));
+      }
+    }
+    expect(probe.knownPathPwned).toBeUndefined();
+  });
+
   it('remembers a bounded number of documents', async () => {
     const known = fast.known!;
     for (let i = 0; i < 1_050; i++) {
