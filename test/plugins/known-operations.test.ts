@@ -280,7 +280,11 @@ describe('known operations answer exactly as yoga does', () => {
     const marker = '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d';
     const probe = globalThis as { knownPathPwned?: number };
     delete probe.knownPathPwned;
-    for (const payload of [`${marker}0);globalThis.knownPathPwned=1;(0`, `${marker}0),globalThis.knownPathPwned=2,(0`, '"); globalThis.knownPathPwned=3; ("']) {
+    for (const payload of [
+      `${marker}0);globalThis.knownPathPwned=1;(0`,
+      `${marker}0),globalThis.knownPathPwned=2,(0`,
+      '"); globalThis.knownPathPwned=3; ("',
+    ]) {
       const literal = JSON.stringify(payload);
       for (const query of [
         `{ stampsOfUser(userId: ${literal}) { userId } }`,
