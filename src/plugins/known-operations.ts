@@ -109,12 +109,14 @@ const KNOWN_MAX_CHARS = 4_000_000;
 /** How many compiled operations are kept: each is code, larger than its document. */
 const KNOWN_PLANS = 200;
 
+const OBJECT_PROPERTIES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /**
  * Whether a document is plain enough to compile: no fragments and no directives, so each field of a
- * path is found by its name; and no string literal anywhere (arguments, defaults). graphql-jit writes a
- * document's literal values into the code it generates and turns a string that starts with its Date
- * marker into `new Date(...)` code: a string in a document could then run as code. Strings come as
- * variables, which it never writes into code.
+ * path is found by its name; no response key named like a property of every object; and no string
+ * literal anywhere (arguments, defaults). graphql-jit writes a document's literal values into the code
+ * it generates and turns a string that starts with its Date marker into `new Date(...)` code: a string
+ * in a document could then run as code. Strings come as variables, which it never writes into code.
  */
 function plain(document: DocumentNode): boolean {
   let plainDocument = true;
@@ -128,6 +130,9 @@ function plain(document: DocumentNode): boolean {
     FragmentDefinition: refuse,
     Directive: refuse,
     StringValue: refuse,
+    // A response key that names a property of every object (`__proto__`, `constructor`): graphql-js
+    // builds results on objects without a prototype, graphql-jit on plain ones.
+    Field: (field) => (OBJECT_PROPERTIES.has((field.alias ?? field.name).value) ? refuse() : undefined),
   });
   return plainDocument;
 }

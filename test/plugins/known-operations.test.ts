@@ -124,6 +124,8 @@ describe('known operations answer exactly as yoga does', () => {
       [`query($ids: [Int!]!) { stamps(stampIdxs: $ids) { stampIdx stamps } }`, { ids: [stamp, 987654321, stamp, -5] }],
       ['{ __schema { queryType { name } } __type(name: "Stamp") { name fields { name type { kind name } } } }', {}],
       ['{ __typename }', {}],
+      // Aliases that are names of every object's properties.
+      [`{ __proto__: stamp(stampIdx: ${stamp}) { constructor: stampIdx toString: stamps } hasOwnProperty: __typename }`, {}],
     ] as const) {
       const a = await compare(JSON.stringify({ query, variables }));
       expect(a.status, query).toBeLessThan(500);
