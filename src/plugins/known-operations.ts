@@ -137,7 +137,10 @@ function plain(document: DocumentNode): boolean {
   return plainDocument;
 }
 
-/** A field error with the nodes of its field in the document, as graphql-js reports it (graphql-jit gives locations only, which the error module cannot carry over). */
+/**
+ * A field error with the nodes of its field in the document, as graphql-js reports it (graphql-jit
+ * gives its locations only, which the error module cannot carry over).
+ */
 function located(error: GraphQLError, operation: OperationDefinitionNode): GraphQLError {
   if (error.nodes?.length || !error.path?.length) return error;
   let sets: SelectionSetNode[] = [operation.selectionSet];
@@ -290,8 +293,8 @@ export class KnownOperations {
   }
 
   /**
-   * Runs the operation: compiled by graphql-jit when its document is plain (no fragments, no
-   * directives) and its variables are valid, else graphql-js, which yoga uses too. Variables are
+   * Runs the operation: compiled by graphql-jit when its document is plain (see `plain`) and its
+   * variables are valid, else graphql-js, which yoga uses too. Variables are
    * checked by graphql-js first, so a refused one reads exactly as yoga's; graphql-jit leaves the
    * locations out of a field's error, which are put back from the document.
    */
@@ -317,8 +320,14 @@ export class KnownOperations {
     const key = `${params.operationName ?? ''}\n${params.query}`;
     const known = this.plans.get(key);
     if (known !== undefined) return known || undefined;
-    const compiled = plain(document) ? compileQuery(this.options.schema, document, params.operationName) : undefined;
-    const plan = compiled && isCompiledQuery(compiled) ? compiled : false;
+    let plan: CompiledQuery | false = false;
+    try {
+      const compiled = plain(document) ? compileQuery(this.options.schema, document, params.operationName) : undefined;
+      if (compiled && isCompiledQuery(compiled)) plan = compiled;
+    } catch (error) {
+      // A document graphql-jit cannot compile runs on graphql-js.
+      this.options.onUnexpected(error);
+    }
     this.plans.set(key, plan);
     return plan || undefined;
   }
