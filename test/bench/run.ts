@@ -198,6 +198,29 @@ try {
     console.log(
       `gateway ÷ Apollo: ${extra.pairedGatewayOverApolloThroughput}× the requests, ${extra.pairedGatewayOverApolloCpuPerRead}× the CPU`,
     );
+    // The forwarder in turns with the gateway too, in a loop of its own: a forwarder turn between
+    // Apollo's and the gateway's changed their ratio (1.35–1.49× against 1.75× in runs a few minutes apart).
+    process.stdout.write('measuring: the gateway and the forwarder in turns (11 × 2 s each) ... ');
+    const forwarderRatios: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const gatewayTurn = await turn(`${gateway.url}/graphql`, gwHeaders, gateway.pid);
+      const forwarderTurn = await measure({
+        url: forwarder.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ stampIdx: 1000 }),
+        pid: forwarder.pid,
+        connections: CONNECTIONS,
+        seconds: 2,
+        warmupSeconds: 0,
+      });
+      for (const one of [gatewayTurn, forwarderTurn]) {
+        if (one.errors || one.non2xx || one.answersWithErrors > one.requests / 1000) throw new Error('paired: errors');
+      }
+      forwarderRatios.push(gatewayTurn.rps / forwarderTurn.rps);
+    }
+    extra.pairedGatewayOverForwarderThroughput = round2(median(forwarderRatios));
+    console.log(`gateway ÷ forwarder: ${extra.pairedGatewayOverForwarderThroughput}× the requests`);
   }
   if (wanted('floor')) {
     await row('3f graphql-yoga alone, same query, no upstream', 'yoga', {
