@@ -18,7 +18,7 @@ import { sendNodeResponse } from '@whatwg-node/server';
 import { type Plugin, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../builder.js';
-import { locatedAt } from '../errors.js';
+import { errorResponse, errors, locatedAt } from '../errors.js';
 import { settleExecutionResult } from './use-error-codes.js';
 import { type OperationRecord, operationOf } from './use-operation-records.js';
 import { requestIdFrom } from './use-request-id.js';
@@ -211,8 +211,7 @@ export class KnownOperations {
         this.answer(req, res, raw, mediaType, started, yoga).catch((error: unknown) => {
           this.options.onUnexpected(error);
           if (res.headersSent) return void res.destroy();
-          const body = '{"errors":[{"message":"Unexpected error.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}';
-          res.writeHead(500, { 'content-type': `${mediaType}; charset=utf-8`, 'content-length': Buffer.byteLength(body) }).end(body);
+          void sendNodeResponse(errorResponse(errors.internal(), 500), res, req, false);
         });
       });
     };
