@@ -85,7 +85,11 @@ function plainParams(body: unknown, persisted: ReadonlyMap<string, string> | und
   };
 }
 
-const operationCount = (document: DocumentNode) => document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+/** A document yoga validated, and whether it holds one operation (so none needs naming). */
+interface KnownDocument {
+  document: DocumentNode;
+  single: boolean;
+}
 
 export interface KnownOperationsOptions {
   schema: GraphQLSchema;
@@ -164,7 +168,7 @@ function located(error: GraphQLError, operation: OperationDefinitionNode): Graph
  * caller, and every request is authenticated, scoped and validated as before.
  */
 export class KnownOperations {
-  private readonly documents = new LRUCache<string, DocumentNode>({
+  private readonly documents = new LRUCache<string, KnownDocument>({
     max: KNOWN_MAX,
     maxSize: KNOWN_MAX_CHARS,
     sizeCalculation: (_document, query) => query.length || 1,
@@ -191,7 +195,11 @@ export class KnownOperations {
         const query = (context as { params?: { query?: unknown } }).params?.query;
         if (typeof query !== 'string' || query.length > KNOWN_MAX_CHARS / 4) return;
         return ({ result }) => {
-          if (!result.length) documents.set(query, params.documentAST);
+          if (!result.length) {
+            const document: DocumentNode = params.documentAST;
+            const single = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length === 1;
+            documents.set(query, { document, single });
+          }
         };
       },
     };
@@ -243,10 +251,11 @@ export class KnownOperations {
       // Not JSON to this parser (a byte-order mark, say): yoga's parser judges it.
     }
     if (!params) return viaYoga(req, res, raw, yoga);
-    const document = this.documents.get(params.query);
+    const known = this.documents.get(params.query);
+    const document = known?.document;
     const operation = document && operationOf(document, params.operationName);
-    const single = params.operationName !== undefined || (document && operationCount(document) === 1);
-    if (!document || !operation || !single || operation.operation === 'subscription') return viaYoga(req, res, raw, yoga);
+    const named = params.operationName !== undefined || known?.single;
+    if (!document || !operation || !named || operation.operation === 'subscription') return viaYoga(req, res, raw, yoga);
     const requestId = requestIdFrom(header(req, 'x-request-id'));
     let context: GatewayContext;
     try {
