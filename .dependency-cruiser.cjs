@@ -11,14 +11,14 @@ module.exports = {
       severity: 'error',
       comment: 'upstream/, store/ and auth/ know nothing of the domain, the schema, the plugins or the assembly.',
       from: { path: '^src/(upstream|store|auth)/' },
-      to: { path: '^src/(stamps|schema|plugins)/|^src/(gateway|app|server|builder)\\.ts$' },
+      to: { path: '^src/(stamps|schema|plugins)/|^src/(gateway|app|server|serve|builder)\\.ts$' },
     },
     {
       name: 'domain-knows-no-graphql',
       severity: 'error',
       comment: 'The stamp domain knows no GraphQL, no yoga, no HTTP request: it throws GatewayError.',
       from: { path: '^src/stamps/' },
-      to: { path: '^src/(schema|plugins)/|^src/(gateway|app|server|builder)\\.ts$|node_modules/(graphql|graphql-yoga|@pothos)/' },
+      to: { path: '^src/(schema|plugins)/|^src/(gateway|app|server|serve|builder)\\.ts$|node_modules/(graphql|graphql-yoga|@pothos)/' },
     },
     {
       name: 'only-the-gateway-imports-the-schema',
@@ -31,13 +31,13 @@ module.exports = {
       severity: 'error',
       comment: 'Resolvers call the stamp domain; they never reach past it to the stamp API client or the store.',
       from: { path: '^src/schema/' },
-      to: { path: '^src/(upstream/(client|stamp-api|quota|breaker|retry-policy)|store/(store|database))\\.ts$|^src/(plugins)/|^src/(gateway|app|server)\\.ts$' },
+      to: { path: '^src/(upstream/(client|stamp-api|quota|breaker|retry-policy)|store/(store|database))\\.ts$|^src/(plugins)/|^src/(gateway|app|server|serve)\\.ts$' },
     },
     {
       name: 'plugins-do-not-reach-into-the-domain',
       severity: 'error',
       from: { path: '^src/plugins/' },
-      to: { path: '^src/(stamps|schema|upstream|store)/|^src/(gateway|app|server)\\.ts$', pathNot: '^src/stamps/stamp-cache\\.ts$|^src/upstream/(breaker|quota|client)\\.ts$' },
+      to: { path: '^src/(stamps|schema|upstream|store)/|^src/(gateway|app|server|serve)\\.ts$', pathNot: '^src/stamps/stamp-cache\\.ts$|^src/upstream/(breaker|quota|client)\\.ts$' },
     },
     {
       name: 'the-sandbox-is-a-separate-service',
