@@ -1,5 +1,5 @@
 import SchemaBuilder from '@pothos/core';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { RequestCache } from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { Caller } from './auth/authentication.js';
 import { errors } from './errors.js';
@@ -12,6 +12,17 @@ export interface GatewayContext {
   /** The request's `Idempotency-Key` header, for a request with one mutation. */
   idempotencyKeyHeader: string | null;
   stamps: StampSession;
+}
+
+/**
+ * Lets go of what Pothos keeps for one request once its operation has run: the scope plugin's cache,
+ * held in a WeakMap by the context. V8's young collections keep a WeakMap's values alive while the
+ * entry exists, however dead its key, so every request's whole context (its stamp session, loader,
+ * upstream answers) was promoted to the old generation and left for full collections: 4 of a read's
+ * KB, the most of what the gateway's young collections copied. A later use builds the cache again.
+ */
+export function releaseRequestCaches(context: GatewayContext): void {
+  RequestCache.clearForContext(context);
 }
 
 function issuePath(path: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined): string {

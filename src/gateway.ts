@@ -7,7 +7,7 @@ import { type GraphQLError, Kind, parse, type ValidationContext } from 'graphql'
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authentication.js';
-import type { GatewayContext } from './builder.js';
+import { type GatewayContext, releaseRequestCaches } from './builder.js';
 import type { SecurityOptions } from './config.js';
 import { errors, maskError, toGraphQLError } from './errors.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
@@ -112,6 +112,15 @@ export interface Gateway {
   known?: KnownOperations;
 }
 
+/** What Pothos keeps for a request, let go of once its operation has run (see releaseRequestCaches). */
+function useReleaseRequestCaches(): Plugin<GatewayContext> {
+  return {
+    onExecute({ args }) {
+      return { onExecuteDone: () => releaseRequestCaches(args.contextValue) };
+    },
+  };
+}
+
 /**
  * The GraphQL gateway: yoga over the Pothos schema, assembled from its parts, and in front of it the
  * path of known operations (on unless `knownOperations: false`; with persisted operations it takes
@@ -165,6 +174,7 @@ export function createGateway(parts: GatewayParts, options: { knownOperations?: 
       ...(graphiql ? [graphiql.plugin] : []),
       useRequestId(requestIds),
       records.plugin(),
+      useReleaseRequestCaches(),
       // Before the metrics and the log, so that they see the codes the client receives.
       useErrorCodes(onUnexpected),
       useOperatorEndpoints(parts.operator, { servedHere: security.metricsPort === undefined }),

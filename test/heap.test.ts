@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tuneHeapGrowth } from '../src/heap.js';
+import { builder, type GatewayContext, releaseRequestCaches } from '../src/builder.js';
+import { capYoungGeneration, SEMI_SPACE_CAP_MB, tuneHeapGrowth } from '../src/heap.js';
+import { RequestCache } from '@pothos/plugin-scope-auth';
 
 describe('the heap growth the gateway sets for itself', () => {
   it('is set when the operator gave none', () => {
@@ -14,5 +18,55 @@ describe('the heap growth the gateway sets for itself', () => {
     expect(tuneHeapGrowth(['--max-old-space-size=512', '--heap_growing_percent=30'])).toBe(false);
     expect(tuneHeapGrowth(['--heap-growing-percent', '10'])).toBe(false);
     expect(tuneHeapGrowth(['--heap-growing-percent=0'])).toBe(false);
+  });
+});
+
+// A process that allocates fast and keeps a share of it alive for a while, as a gateway under load
+// does, then reports its young generation's size in MB (both semi-spaces).
+const heapModule = fileURLToPath(new URL('../src/heap.ts', import.meta.url));
+const allocator = (cap: boolean, capMb?: number) => `
+  import { getHeapSpaceStatistics } from 'node:v8';
+  ${cap ? `const { capYoungGeneration } = await import(${JSON.stringify(heapModule)}); capYoungGeneration([], ${capMb ?? 'undefined'});` : ''}
+  const kept = [];
+  let sink;
+  for (let round = 0; round < 150; round++) {
+    for (let i = 0; i < 20000; i++) { sink = { i, list: [i, i + 1], text: 'x' + i }; if (i % 40 === 0) kept.push(sink); }
+    if (kept.length > 20000) kept.splice(0, 10000);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  console.log(young.space_size / 1048576);
+`;
+function youngMb(cap: boolean, capMb?: number): number {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', allocator(cap, capMb)], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  return Number(run.stdout.trim());
+}
+
+describe("the young generation's cap", () => {
+  it("keeps each semi-space at the cap where V8's default grows it further", () => {
+    // Without it the same allocation grows it past the cap: the test can tell the two apart.
+    expect(youngMb(false)).toBeGreaterThan(2 * SEMI_SPACE_CAP_MB);
+    expect(youngMb(true)).toBeLessThanOrEqual(2 * SEMI_SPACE_CAP_MB);
+    expect(youngMb(true, 2)).toBeLessThanOrEqual(4);
+  });
+
+  it("leaves an operator's own sizing alone", () => {
+    expect(capYoungGeneration(['--max-semi-space-size=8'])).toBeNull();
+    expect(capYoungGeneration(['--max_semi_space_size', '8'])).toBeNull();
+    expect(capYoungGeneration(['--semi-space-growth-factor=4'])).toBeNull();
+    const stop = capYoungGeneration(['--max-semi-space-sizes=8']);
+    expect(stop).toBeTypeOf('function');
+    stop?.();
+  });
+});
+
+describe("a request's caches", () => {
+  it('are let go of once its operation has run, and built again when used', () => {
+    const context = { requestId: 'r1' } as unknown as GatewayContext;
+    const during = RequestCache.fromContext(context, builder as never);
+    expect(RequestCache.fromContext(context, builder as never)).toBe(during);
+    releaseRequestCaches(context);
+    expect(RequestCache.fromContext(context, builder as never)).not.toBe(during);
   });
 });

@@ -17,7 +17,7 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { sendNodeResponse } from '@whatwg-node/server';
 import { type Plugin, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { GatewayContext } from '../builder.js';
+import { type GatewayContext, releaseRequestCaches } from '../builder.js';
 import { errorResponse, errors, locatedAt } from '../errors.js';
 import { settleExecutionResult } from './use-error-codes.js';
 import { type OperationRecord, operationOf } from './use-operation-records.js';
@@ -274,6 +274,7 @@ export class KnownOperations {
       http: true,
     };
     const executed = await this.execute(params, document, operation, context);
+    releaseRequestCaches(context);
     const result = settleExecutionResult(executed, document, params.operationName, this.options.onUnexpected);
     try {
       this.options.onResult(requestId, record, result);

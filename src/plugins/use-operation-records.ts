@@ -43,11 +43,24 @@ export class OperationRecords {
     return record;
   }
 
+  /**
+   * Forgets a request's record once it is answered. The WeakMap would let it go with the request, but
+   * only at a full collection: V8's young collections keep a WeakMap's values alive while the entry
+   * exists, and a record holds the request's whole context.
+   */
+  release(request: Request): void {
+    this.records.delete(request);
+  }
+
   plugin(): Plugin<GatewayContext> {
     const records = this;
     return {
       onRequest({ request }) {
         records.get(request);
+      },
+      // After every onResultProcess (the metrics and the log read the record there).
+      onResponse({ request }) {
+        records.release(request);
       },
       onParams({ request, params }) {
         const record = records.get(request);

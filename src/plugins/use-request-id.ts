@@ -23,6 +23,11 @@ export class RequestIds {
     }
     return id;
   }
+
+  /** Forgets a request's id once it is answered (see OperationRecords.release). */
+  release(request: Request): void {
+    this.ids.delete(request);
+  }
 }
 
 /** `X-Request-Id` on every response. */
@@ -30,6 +35,7 @@ export function useRequestId(ids: RequestIds): Plugin {
   return {
     onResponse({ request, response }) {
       response.headers.set('x-request-id', ids.of(request));
+      ids.release(request);
     },
   };
 }
