@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builder, type GatewayContext, releaseRequestCaches } from '../src/builder.js';
-import { capYoungGeneration, SEMI_SPACE_CAP_MB, tuneHeapGrowth } from '../src/heap.js';
+import { capYoungGeneration, SEMI_SPACE_CAP_MB, scavengeOnOneThread, tuneHeapGrowth } from '../src/heap.js';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 
 describe('the heap growth the gateway sets for itself', () => {
@@ -58,6 +58,16 @@ describe("the young generation's cap", () => {
     const stop = capYoungGeneration(['--max-semi-space-sizes=8']);
     expect(stop).toBeTypeOf('function');
     stop?.();
+  });
+});
+
+describe('scavenges on one thread', () => {
+  it("is set unless the operator chose, either way and in either spelling", () => {
+    expect(scavengeOnOneThread([])).toBe(true);
+    expect(scavengeOnOneThread(['--parallel-scavenge'])).toBe(false);
+    expect(scavengeOnOneThread(['--no-parallel-scavenge'])).toBe(false);
+    expect(scavengeOnOneThread(['--no_parallel_scavenge'])).toBe(false);
+    expect(scavengeOnOneThread(['--parallel-scavenge-tasks=2'])).toBe(true);
   });
 });
 
