@@ -62,7 +62,7 @@ describe("the young generation's cap", () => {
 });
 
 describe('scavenges on one thread', () => {
-  it("is set unless the operator chose, either way and in either spelling", () => {
+  it('is set unless the operator chose, either way and in either spelling', () => {
     expect(scavengeOnOneThread([])).toBe(true);
     expect(scavengeOnOneThread(['--parallel-scavenge'])).toBe(false);
     expect(scavengeOnOneThread(['--no-parallel-scavenge'])).toBe(false);
