@@ -17,9 +17,10 @@ export interface GatewayContext {
 /**
  * Lets go of what Pothos keeps for one request once its operation has run: the scope plugin's cache,
  * held in a WeakMap by the context. V8's young collections keep a WeakMap's values alive while the
- * entry exists, however dead its key, so every request's whole context (its stamp session, loader,
- * upstream answers) was promoted to the old generation and left for full collections: 4 of a read's
- * KB, the most of what the gateway's young collections copied. A later use builds the cache again.
+ * entry exists, however dead its key, so every request in flight at one young collection had its whole
+ * context (its stamp session, loader, upstream answers) promoted to the old generation at the next,
+ * left there for full collections: most of what the gateway's young collections copied (the README's
+ * benchmark section has the figures). A later use builds the cache again.
  */
 export function releaseRequestCaches(context: GatewayContext): void {
   RequestCache.clearForContext(context);

@@ -27,8 +27,8 @@ const V8_GROWTH_FACTOR = 2;
 
 /**
  * V8 grows its young generation up to two 16 MB semi-spaces while a process allocates fast, and both
- * stay resident: under load that was 32 of the gateway's MB for request objects that live a few
- * milliseconds. Its maximum can only be given on node's command line (`--max-semi-space-size`), which
+ * stay resident, for request objects that live a few milliseconds (the README's benchmark section has
+ * what that cost in RSS). Its maximum can only be given on node's command line (`--max-semi-space-size`), which
  * an operator would have to know; the growth factor is read at each growth, so after every young
  * collection the gateway lets it grow (V8's factor) while a semi-space is below the cap and stops it
  * (factor 1) at the cap. V8 still shrinks it when the process is idle, and it grows back to the cap.
@@ -61,11 +61,10 @@ export function capYoungGeneration(argv: readonly string[] = process.execArgv, c
 
 /**
  * With the young generation capped and a request's objects dying young (releaseRequestCaches), a young
- * collection copies ~100 KB: one thread does that in well under a millisecond, and V8's parallel
- * scavenge woke helper threads for it on every collection (paired runs: 4% of a read's CPU on this
- * 2-core machine, where the load generator and the stamp API compete for the same cores). An
- * operator's own `--parallel-scavenge` or `--no-parallel-scavenge` is left alone. Returns whether the
- * gateway set it.
+ * collection copies little: one thread does that quickly, and V8's parallel scavenge woke helper
+ * threads for it on every collection, which cost more CPU than it saved where cores are few (the
+ * README's benchmark section has the figures). An operator's own `--parallel-scavenge` or
+ * `--no-parallel-scavenge` is left alone. Returns whether the gateway set it.
  */
 export function scavengeOnOneThread(argv: readonly string[] = process.execArgv): boolean {
   if (givenFlag(argv, 'parallel-scavenge') || givenFlag(argv, 'no-parallel-scavenge')) return false;
