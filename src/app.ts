@@ -294,6 +294,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (store.engine === 'pglite') log.info('the embedded state store started');
     await sweepKeys();
     await recoverAttempts(store, log);
+    // What an embedded store's earlier runs left to reclaim, before requests queue behind it.
+    await store.reclaimSpace();
     const recovered = await recoverReissues(store, new StampApi(parts.stamps.client, 'start-up-recovery'), parts.stamps.leaseMs);
     if (recovered.parked || recovered.finished) {
       log.warn(

@@ -226,6 +226,11 @@ function toReissue(r: Record<string, any>): ReissueOperation {
   };
 }
 
+/** Tables whose rows are deleted or rewritten as the gateway works (the history is append-only). */
+const CHURNING_TABLES = ['mutation_attempts', 'idempotency_keys', 'webhook_events', 'reissue_operations'];
+/** The embedded engine reclaims their space after this many ended attempts. */
+export const RECLAIM_EVERY = 2_000;
+
 const INSERT_HISTORY = `INSERT INTO mutation_history (entry_key, request_id, caller, operation, stamp_idx, input, before_state, after_state, upstream_calls, outcome, error_code, error_message, idempotency_key)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, $13) ON CONFLICT (entry_key) DO NOTHING`;
 
@@ -257,6 +262,9 @@ export class GatewayStore {
   readonly owner = randomUUID();
 
   private readonly channel: string;
+  /** Attempts ended since the embedded engine last reclaimed space, and the reclaim running, if any. */
+  private endedSinceReclaim = 0;
+  private reclaiming: Promise<void> | undefined;
 
   private constructor(
     readonly db: Database,
@@ -453,6 +461,28 @@ export class GatewayStore {
       last = `SELECT pg_notify(${param(this.channel)}, ${notice}) FROM entry`;
     }
     await this.db.query(`WITH ${parts.join(',\n')}\n${last}`, values, bound);
+    if (++this.endedSinceReclaim >= RECLAIM_EVERY) void this.reclaimSpace();
+  }
+
+  /**
+   * Makes the space of deleted and updated rows reusable in the tables whose rows come and go (attempts,
+   * keys, webhook events, reissue steps). PostgreSQL's autovacuum does this; the embedded engine runs in
+   * one process without it, so those tables would grow with every mutation ever made, and the periodic
+   * recovery sweep would scan all of it. Runs after the statement that triggered it, awaited by no
+   * request (close waits for it); a failure changes nothing and the next round tries again. Nothing
+   * to do on PostgreSQL.
+   */
+  reclaimSpace(): Promise<void> {
+    this.endedSinceReclaim = 0;
+    if (this.db.engine !== 'pglite') return Promise.resolve();
+    this.reclaiming ??= this.db
+      .query(`VACUUM ${CHURNING_TABLES.join(', ')}`)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => (this.reclaiming = undefined));
+    return this.reclaiming;
   }
 
   /** Attempts left by other processes, oldest first (whether their owners are gone is the caller's question). */
@@ -745,6 +775,7 @@ export class GatewayStore {
    * process's left to write) and it holds no unfinished work: its next start may then wait for a use.
    */
   async close({ clean = true }: { clean?: boolean } = {}): Promise<void> {
+    await this.reclaiming;
     const finished = clean && this.dataDir !== undefined && (!this.started || (await this.holdsNoUnfinishedWork()));
     await this.db.close();
     if (finished) writeFileSync(join(this.dataDir!, CLEAN_SHUTDOWN), `${new Date().toISOString()}\n`);
