@@ -1,24 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GatewayStore, NewHistoryEntry, Notice } from '../../src/store/store.js';
-import { ENGINES } from '../helpers/store.js';
-
-const entry = (stampIdx: number | null, over: Partial<NewHistoryEntry> = {}): NewHistoryEntry => ({
-  entryKey: `test:${randomUUID()}`,
-  requestId: randomUUID(),
-  caller: 'staff',
-  operation: 'addStamp',
-  stampIdx,
-  input: { stampIdx },
-  before: null,
-  after: null,
-  upstreamCalls: [],
-  outcome: 'APPLIED',
-  errorCode: null,
-  errorMessage: null,
-  idempotencyKey: null,
-  ...over,
-});
+import type { GatewayStore, Notice } from '../../src/store/store.js';
+import { ENGINES, historyEntry as entry } from '../helpers/store.js';
 
 describe.each(ENGINES)('the end of a mutation attempt, in one statement ($name)', ({ open }) => {
   let store: GatewayStore;

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayStore, RECLAIM_EVERY } from '../../src/store/store.js';
+import { historyEntry } from '../helpers/store.js';
 
 // The embedded engine has no autovacuum: every attempt leaves dead rows behind (insert, mark, delete).
 describe('the embedded store reclaims the space of ended attempts', () => {
-  let store: GatewayStore | undefined;
-  afterEach(() => store?.close());
+  let store: GatewayStore;
+  let closed = false;
+  afterEach(async () => {
+    if (!closed) await store?.close();
+    closed = false;
+  });
 
   const bytes = async (table: string) =>
     Number((await store.db.query<{ n: string }>('SELECT pg_relation_size($1::regclass) AS n', [table]))[0]!.n);
@@ -22,21 +27,11 @@ describe('the embedded store reclaims the space of ended attempts', () => {
         idempotencyKey: null,
       });
       await store.markSending(attempt, 'update');
-      await store.completeAttempt(attempt, {
-        entryKey: `attempt:${attempt}`,
-        requestId: randomUUID(),
-        caller: 'staff',
-        operation: 'adjustStampCount',
-        stampIdx: i % 50,
-        input: { stampIdx: i % 50, delta: 1 },
-        before: null,
-        after: null,
-        upstreamCalls: [],
-        outcome: 'APPLIED',
-        errorCode: null,
-        errorMessage: null,
-        idempotencyKey: null,
-      });
+      await store.completeAttempt(
+        attempt,
+        historyEntry(i % 50, { entryKey: `attempt:${attempt}`, operation: 'adjustStampCount', input: { stampIdx: i % 50, delta: 1 } }),
+        null,
+      );
     }
   };
 
@@ -69,7 +64,7 @@ describe('the embedded store reclaims the space of ended attempts', () => {
     let reclaimed = false;
     void last.then(() => (reclaimed = true));
     await store.close();
+    closed = true;
     expect(reclaimed).toBe(true);
-    store = undefined;
   }, 120_000);
 });
