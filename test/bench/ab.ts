@@ -1,9 +1,10 @@
 /**
- * Two builds of the gateway side by side, for a change's effect on a read:
- * `npx tsx test/bench/ab.ts DIR_A DIR_B [turns]`, each DIR a checkout with its node_modules and
- * `npm run build` done (e.g. `git worktree add /tmp/a REV`). Both run at once on one sandbox and are
+ * Two builds of the gateway side by side, for a change's effect on a read (or, with `--write`, on the
+ * write row's `adjustStampCount` over 1,000 stamps):
+ * `npx tsx test/bench/ab.ts DIR_A DIR_B [turns] [--write]`, each DIR a checkout with its node_modules
+ * and `npm run build` done (e.g. `git worktree add /tmp/a REV`). Both run at once on one sandbox and are
  * loaded in turns (3 s each), so both meet the same moments of this machine; it prints each turn and
- * the median of B's CPU per read over A's.
+ * the medians of B's CPU per request and throughput over A's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,12 @@ import { join } from 'node:path';
 import { startProcess } from '../helpers/process.js';
 import { BENCH_HEADERS, benchGatewayEnv, GATEWAY_READY, READ_QUERY, startMemorySandbox, writeBenchKeys } from './bench-gateway.js';
 import { measure } from './measure.js';
-import { KEY } from './sandbox-admin.js';
+import { adjustBodies, createBenchStamps, KEY } from './sandbox-admin.js';
 
-const [dirA, dirB, turnsArg] = process.argv.slice(2);
+const write = process.argv.includes('--write');
+const [dirA, dirB, turnsArg] = process.argv.slice(2).filter((arg) => arg !== '--write');
 if (!dirA || !dirB) {
-  console.error('usage: npx tsx test/bench/ab.ts DIR_A DIR_B [turns]');
+  console.error('usage: npx tsx test/bench/ab.ts DIR_A DIR_B [turns] [--write]');
   process.exit(2);
 }
 const turns = Number(turnsArg ?? 10);
@@ -25,6 +27,7 @@ const sandbox = await startMemorySandbox();
 const started = [sandbox];
 try {
   await writeBenchKeys(dataDir);
+  const bodies = write ? { bodies: adjustBodies(await createBenchStamps(sandbox.ready)) } : { body: READ_QUERY };
   const gateway = async (dir: string, name: string) => {
     const env = benchGatewayEnv(sandbox.ready, KEY, dataDir, name);
     const one = await startProcess(join(dir, 'dist/server.js'), env, GATEWAY_READY, {
@@ -42,7 +45,7 @@ try {
       url: `${url}/graphql`,
       method: 'POST',
       headers: BENCH_HEADERS,
-      body: READ_QUERY,
+      ...bodies,
       pid,
       connections: 32,
       seconds,
@@ -50,17 +53,22 @@ try {
     });
   await load(a.ready, a.child.pid!, 3);
   await load(b.ready, b.child.pid!, 3);
-  const ratios: number[] = [];
+  const cpu: number[] = [];
+  const throughput: number[] = [];
   for (let i = 0; i < turns; i++) {
     const ra = await load(a.ready, a.child.pid!, 3);
     const rb = await load(b.ready, b.child.pid!, 3);
-    ratios.push(rb.cpuMicrosPerRequest / ra.cpuMicrosPerRequest);
+    if (ra.errors || rb.errors || ra.non2xx || rb.non2xx || ra.answersWithErrors || rb.answersWithErrors)
+      throw new Error(`turn ${i + 1}: errors (A ${JSON.stringify(ra)}, B ${JSON.stringify(rb)})`);
+    cpu.push(rb.cpuMicrosPerRequest / ra.cpuMicrosPerRequest);
+    throughput.push(rb.rps / ra.rps);
     console.log(
-      `turn ${i + 1}: A ${ra.cpuMicrosPerRequest} µs ${ra.rps}/s, B ${rb.cpuMicrosPerRequest} µs ${rb.rps}/s, B/A ${ratios.at(-1)!.toFixed(3)}`,
+      `turn ${i + 1}: A ${ra.cpuMicrosPerRequest} µs ${ra.rps}/s, B ${rb.cpuMicrosPerRequest} µs ${rb.rps}/s, B/A CPU ${cpu.at(-1)!.toFixed(3)}`,
     );
   }
-  const median = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)]!;
-  console.log(`median B/A CPU per read: ${median.toFixed(3)} (${turns} turns)`);
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!.toFixed(3);
+  const what = write ? 'write' : 'read';
+  console.log(`median B/A CPU per ${what}: ${median(cpu)}, throughput: ${median(throughput)} (${turns} turns)`);
 } finally {
   for (const p of started) await p.stop('SIGKILL').catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { startProcess } from '../helpers/process.js';
 import { measure, rssBytes, type LoadResult, type LoadSpec } from './measure.js';
 import { type ShopResult, shopLoad } from './shop-load.js';
-import { admin, apiHeaders, KEY } from './sandbox-admin.js';
+import { adjustBodies, admin, apiHeaders, createBenchStamps, KEY } from './sandbox-admin.js';
 import { BENCH_HEADERS, benchGatewayEnv, GATEWAY_READY, READ_QUERY, writeBenchKeys } from './bench-gateway.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -68,16 +68,7 @@ const procs: Proc[] = [memory];
 const extra: Record<string, unknown> = {};
 try {
   // 1000 stamps on a card of 100, for the batch and the write path.
-  const cardIdx = await admin(memory.url, 'POST', '/cards', { cardNm: 'Bench', maxStamps: 100 });
-  const ids: number[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const res = await fetch(`${memory.url}/api/stamp/v1/create`, {
-      method: 'POST',
-      headers: apiHeaders,
-      body: JSON.stringify({ cardIdx, strtYmd: '2020-01-01', endYmd: '2030-12-31', userId: `bench-${i}` }),
-    });
-    ids.push(((await res.json()) as { result: number }).result);
-  }
+  const ids = await createBenchStamps(memory.url);
   await writeBenchKeys(dataDir);
   const forwarder = await start(
     'test/bench/forwarder.ts',
@@ -342,7 +333,7 @@ try {
   }
 
   if (wanted('write')) {
-    const bodies = ids.map((i) => gql('mutation($i: Int!) { adjustStampCount(input: {stampIdx: $i, delta: 1}) { newStamps } }', { i }));
+    const bodies = adjustBodies(ids);
     await row('5 gateway write: adjustStampCount', 'gateway', {
       url: `${gateway.url}/graphql`,
       method: 'POST',
