@@ -11,8 +11,6 @@ export interface Window {
 
 /** The advisory-lock space of fleet limits (the first key of pg_advisory_xact_lock's two). */
 const LOCK_SPACE = 0x53474c; // "SGL"
-/** Calls are kept this long: the longest window (an hour) and a margin. */
-const KEEP_MS = 3_700_000;
 const PRUNE_EVERY_MS = 30_000;
 /**
  * Takes of one key sent in one statement at most: instances taking at once then alternate at the key's
@@ -38,7 +36,8 @@ interface Batch {
  * and the mutation limits, so that N instances spend one budget, not N. Sliding windows, as the
  * gateway counts in one process and as the stamp API is assumed to: a call is counted when it fits
  * every window of its key, under a transaction lock on the key, so two instances never both take the
- * last slot. (rate-limiter-flexible's PostgreSQL store was the first choice; its windows are fixed, so
+ * last slot. Calls are counted in buckets of 1/600th of each window, so a take reads at most 600 rows
+ * a window however many calls it holds (migration 006-fleet-buckets). (rate-limiter-flexible's PostgreSQL store was the first choice; its windows are fixed, so
  * a fleet could spend twice the quota across a window's edge and collect 429s.)
  */
 export class FleetLimits {
@@ -145,23 +144,28 @@ export class FleetLimits {
 
   /** Calls counted against `key` in the last `windowMs`. */
   async used(key: string, windowMs: number): Promise<number> {
+    // The buckets fleet_take counts (migration 006-fleet-buckets): each until its end leaves the window.
     const rows = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM fleet_calls WHERE key = $1 AND at > clock_timestamp() - $2 * interval '1 millisecond'`,
+      `SELECT coalesce(sum(n), 0)::int AS n FROM fleet_counts
+        WHERE key = $1 AND window_ms = $2
+          AND bucket >= floor((extract(epoch FROM clock_timestamp()) * 1000 - $2) / ($2 / 600.0))`,
       [key, windowMs],
       { timeoutMs: this.timeoutMs },
     );
     return rows[0]?.n ?? 0;
   }
 
-  /** Forgets calls older than every window, now and then (any instance may). */
+  /** Forgets the buckets that have left their window, now and then (any instance may). */
   private prune(): void {
     const now = Date.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
     void this.db
-      .query(`DELETE FROM fleet_calls WHERE at < clock_timestamp() - $1 * interval '1 millisecond'`, [KEEP_MS], {
-        timeoutMs: this.timeoutMs,
-      })
+      .query(
+        `DELETE FROM fleet_counts WHERE (bucket + 1) * (window_ms / 600.0) < extract(epoch FROM clock_timestamp()) * 1000 - window_ms`,
+        [],
+        { timeoutMs: this.timeoutMs },
+      )
       .catch(() => undefined);
   }
 }

@@ -158,4 +158,71 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
         END IF;
       END $$`,
   },
+  {
+    // Calls counted in buckets, not one row each: a take summed every call of the last hour under the
+    // key's lock, so its cost (and the wait of every instance behind that lock) grew with the calls
+    // made. Each window keeps at most 600 buckets of its 1/600th (100 ms of a minute, 6 s of an hour),
+    // so a take reads a bounded number of rows. A bucket counts until its end leaves the window, so a
+    // call is counted up to 1/600th of the window longer than it is, never shorter: the fleet never
+    // passes a limit. The calls of the hour before this migration are carried over, and fleet_take
+    // keeps its signature, so instances of both versions share one budget during an upgrade.
+    id: '006-fleet-buckets',
+    sql: `
+      CREATE TABLE fleet_counts (
+        key text NOT NULL,
+        window_ms bigint NOT NULL,
+        bucket bigint NOT NULL,
+        n integer NOT NULL,
+        PRIMARY KEY (key, window_ms, bucket)
+      );
+      INSERT INTO fleet_counts (key, window_ms, bucket, n)
+        SELECT key, w.ms, floor(extract(epoch FROM at) * 1000 / (w.ms / 600.0))::bigint, count(*)
+          FROM fleet_calls, (VALUES (60000::bigint), (3600000::bigint)) AS w (ms)
+         WHERE at > clock_timestamp() - w.ms * interval '1 millisecond'
+         GROUP BY 1, 2, 3;
+      TRUNCATE fleet_calls;
+      CREATE OR REPLACE FUNCTION fleet_take(p_space integer, p_key text, p_limits integer[], p_windows_ms bigint[], p_count integer,
+                                            OUT granted integer, OUT wait integer)
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        windows integer := coalesce(array_length(p_limits, 1), 0);
+        now_ms double precision;
+        span double precision;
+        n integer;
+        last_bucket bigint;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_space, hashtext(p_key));
+        now_ms := extract(epoch FROM clock_timestamp()) * 1000;
+        granted := greatest(p_count, 0);
+        FOR i IN 1 .. windows LOOP
+          SELECT coalesce(sum(c.n), 0)::int INTO n FROM fleet_counts c
+           WHERE c.key = p_key AND c.window_ms = p_windows_ms[i]
+             AND c.bucket >= floor((now_ms - p_windows_ms[i]) / (p_windows_ms[i] / 600.0));
+          granted := least(granted, greatest(p_limits[i] - n, 0));
+        END LOOP;
+        IF granted > 0 THEN
+          FOR i IN 1 .. windows LOOP
+            INSERT INTO fleet_counts (key, window_ms, bucket, n)
+              VALUES (p_key, p_windows_ms[i], floor(now_ms / (p_windows_ms[i] / 600.0))::bigint, granted)
+              ON CONFLICT (key, window_ms, bucket) DO UPDATE SET n = fleet_counts.n + excluded.n;
+          END LOOP;
+        END IF;
+        wait := 0;
+        IF granted < p_count THEN
+          -- A full window frees a slot when the bucket of its p_limits[i]-th newest call leaves it.
+          FOR i IN 1 .. windows LOOP
+            span := p_windows_ms[i] / 600.0;
+            SELECT max(recent.bucket) INTO last_bucket
+              FROM (SELECT c.bucket, sum(c.n) OVER (ORDER BY c.bucket DESC) AS newer
+                      FROM fleet_counts c
+                     WHERE c.key = p_key AND c.window_ms = p_windows_ms[i]
+                       AND c.bucket >= floor((now_ms - p_windows_ms[i]) / span)) AS recent
+             WHERE recent.newer >= p_limits[i];
+            IF last_bucket IS NOT NULL OR p_limits[i] <= 0 THEN
+              wait := greatest(wait, greatest(1, ceil(coalesce((last_bucket + 1) * span + p_windows_ms[i] - now_ms, p_windows_ms[i])))::integer);
+            END IF;
+          END LOOP;
+        END IF;
+      END $$`,
+  },
 ];

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, openPostgres } from '../../src/store/database.js';
 import { FleetLimits } from '../../src/store/fleet-limits.js';
+import { GATEWAY_MIGRATIONS } from '../../src/store/migrations.js';
 import { GatewayStore } from '../../src/store/store.js';
 import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
 
@@ -70,6 +72,63 @@ describe.skipIf(!DATABASE_URL_TEST)('fleet limits in PostgreSQL: one budget for 
     expect(await f.take('slide', window)).toBe(0);
     // Only one slot freed: the next call waits again.
     expect(await f.take('slide', window)).toBeGreaterThan(0);
+  });
+
+  it("keeps a key's rows bounded however many calls its windows hold, so a take's cost does not grow with them", async () => {
+    const f = new FleetLimits(a.db, 3_000);
+    const windows = [
+      { limit: 100_000, windowMs: 60_000 },
+      { limit: 1_000_000, windowMs: 3_600_000 },
+    ];
+    // 3,000 calls over ~1.5 s: one row each would be 3,000 rows to count in every later take.
+    for (let round = 0; round < 15; round++) {
+      const waits = await Promise.all(Array.from({ length: 200 }, () => f.take('busy', windows)));
+      expect(waits.every((w) => w === 0)).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await f.used('busy', 60_000)).toBe(3_000);
+    expect(await f.used('busy', 3_600_000)).toBe(3_000);
+    const [counted] = await a.db.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM fleet_counts WHERE key = 'busy'`);
+    // At most one bucket per 1/600th of a window: ~1.6 s is ≤ 17 buckets of the minute, ≤ 2 of the hour.
+    expect(counted?.rows).toBeLessThanOrEqual(25);
+  });
+
+  it('counts the calls made before the buckets (an upgraded fleet keeps its hour), and an old call frees no slot early', async () => {
+    const schema = freshSchema();
+    const db = await openPostgres(DATABASE_URL_TEST!, { schema });
+    try {
+      await migrate(
+        db,
+        'gateway',
+        GATEWAY_MIGRATIONS.filter((m) => m.id < '006'),
+      );
+      // Calls an instance of the version before made: 50 in the last minute, 20 half an hour ago, 5 over an hour ago.
+      const calls = (ago: string, n: number) =>
+        db.query(`INSERT INTO fleet_calls (key, at) SELECT 'account', clock_timestamp() - ${ago} FROM generate_series(1, ${n}) g`);
+      await calls(`g * interval '1 s'`, 50);
+      await calls(`interval '30 min'`, 20);
+      await calls(`interval '61 min'`, 5);
+      await migrate(db, 'gateway', GATEWAY_MIGRATIONS);
+      const f = new FleetLimits(db, 3_000);
+      expect(await f.used('account', 60_000)).toBe(50);
+      expect(await f.used('account', 3_600_000)).toBe(70);
+      const windows = [
+        { limit: 60, windowMs: 60_000 },
+        { limit: 1_000, windowMs: 3_600_000 },
+      ];
+      const waits = await Promise.all(Array.from({ length: 15 }, () => f.take('account', windows)));
+      expect(waits.filter((w) => w === 0)).toHaveLength(10);
+      // The oldest of the minute's 60 newest calls was made ~50 s ago: its slot frees in ~10 s, not before.
+      for (const w of waits.filter((w) => w > 0)) {
+        expect(w).toBeGreaterThan(8_000);
+        expect(w).toBeLessThanOrEqual(12_000);
+      }
+      const [left] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM fleet_calls');
+      expect(left?.n).toBe(0);
+    } finally {
+      await db.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+      await db.close();
+    }
   });
 
   it('counts a call only when it fits every window of its key', async () => {
