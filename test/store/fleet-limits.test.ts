@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrate, openPostgres } from '../../src/store/database.js';
 import { FleetLimits } from '../../src/store/fleet-limits.js';
 import { GATEWAY_MIGRATIONS } from '../../src/store/migrations.js';
@@ -129,6 +129,19 @@ describe.skipIf(!DATABASE_URL_TEST)('fleet limits in PostgreSQL: one budget for 
       await db.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
       await db.close();
     }
+  });
+
+  it('forgets the buckets that have left their window', async () => {
+    const window = [{ limit: 10, windowMs: 200 }];
+    expect(await new FleetLimits(a.db, 3_000).take('gone', window)).toBe(0);
+    const rowsOf = async (key: string) =>
+      (await a.db.query<{ n: number }>('SELECT count(*)::int AS n FROM fleet_counts WHERE key = $1', [key]))[0]?.n;
+    expect(await rowsOf('gone')).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    // A new instance prunes at its first take (then every 30 s), not awaited by the take.
+    expect(await new FleetLimits(b.db, 3_000).take('other', [{ limit: 10, windowMs: 60_000 }])).toBe(0);
+    await vi.waitFor(async () => expect(await rowsOf('gone')).toBe(0), { timeout: 2_000 });
+    expect(await rowsOf('other')).toBe(1);
   });
 
   it('counts a call only when it fits every window of its key', async () => {
