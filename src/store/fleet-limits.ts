@@ -37,8 +37,9 @@ interface Batch {
  * gateway counts in one process and as the stamp API is assumed to: a call is counted when it fits
  * every window of its key, under a transaction lock on the key, so two instances never both take the
  * last slot. Calls are counted in buckets of 1/600th of each window, so a take reads at most 600 rows
- * a window however many calls it holds (migration 006-fleet-buckets). (rate-limiter-flexible's PostgreSQL store was the first choice; its windows are fixed, so
- * a fleet could spend twice the quota across a window's edge and collect 429s.)
+ * a window however many calls it holds (migration 006-fleet-buckets). (rate-limiter-flexible's
+ * PostgreSQL store was the first choice; its windows are fixed, so a fleet could spend twice the
+ * quota across a window's edge and collect 429s.)
  */
 export class FleetLimits {
   private lastPrune = 0;

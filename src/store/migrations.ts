@@ -201,11 +201,11 @@ export const GATEWAY_MIGRATIONS: Migration[] = [
           granted := least(granted, greatest(p_limits[i] - n, 0));
         END LOOP;
         IF granted > 0 THEN
-          FOR i IN 1 .. windows LOOP
-            INSERT INTO fleet_counts (key, window_ms, bucket, n)
-              VALUES (p_key, p_windows_ms[i], floor(now_ms / (p_windows_ms[i] / 600.0))::bigint, granted)
-              ON CONFLICT (key, window_ms, bucket) DO UPDATE SET n = fleet_counts.n + excluded.n;
-          END LOOP;
+          -- Once per window length: two windows of one length share their buckets.
+          INSERT INTO fleet_counts (key, window_ms, bucket, n)
+            SELECT p_key, w.ms, floor(now_ms / (w.ms / 600.0))::bigint, granted
+              FROM (SELECT DISTINCT unnest(p_windows_ms) AS ms) AS w
+            ON CONFLICT (key, window_ms, bucket) DO UPDATE SET n = fleet_counts.n + excluded.n;
         END IF;
         wait := 0;
         IF granted < p_count THEN

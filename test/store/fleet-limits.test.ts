@@ -131,6 +131,17 @@ describe.skipIf(!DATABASE_URL_TEST)('fleet limits in PostgreSQL: one budget for 
     }
   });
 
+  it('counts a call once in two windows of the same length', async () => {
+    const f = new FleetLimits(a.db, 3_000);
+    const windows = [
+      { limit: 3, windowMs: 60_000 },
+      { limit: 5, windowMs: 60_000 },
+    ];
+    const waits = await Promise.all(Array.from({ length: 6 }, () => f.take('same', windows)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(3);
+    expect(await f.used('same', 60_000)).toBe(3);
+  });
+
   it('forgets the buckets that have left their window', async () => {
     const window = [{ limit: 10, windowMs: 200 }];
     expect(await new FleetLimits(a.db, 3_000).take('gone', window)).toBe(0);
