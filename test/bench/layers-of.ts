@@ -82,7 +82,7 @@ export function layerOfUrl(url: string): Layer | undefined {
   }
   if (url.startsWith('node:internal/crypto/')) return 'authentication (API key digest)';
   if (url.startsWith('node:')) return 'Node: HTTP, sockets, streams, timers';
-  const source = /\/(?:dist|src)\/(.+)$/.exec(url);
+  const source = /\/(?:dist\/modules|dist|src)\/(.+)$/.exec(url);
   if (source) {
     for (const [pattern, layer] of SOURCE_LAYERS) if (pattern.test(source[1]!)) return layer;
     return 'promise jobs, program, other';

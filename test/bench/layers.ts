@@ -74,7 +74,7 @@ try {
       process.stdout.write(`round ${round + 1}: profiling ${which} ... `);
       const started =
         which === 'gateway'
-          ? await startProcess('dist/server.js', benchGatewayEnv(sandbox.ready, KEY, work, 'state'), GATEWAY_READY, {
+          ? await startProcess('dist/modules/server.js', benchGatewayEnv(sandbox.ready, KEY, work, 'state'), GATEWAY_READY, {
               nodeArgs: profiling,
               keepOutput: false,
               timeoutMs: 120_000,
