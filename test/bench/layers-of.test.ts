@@ -19,6 +19,9 @@ describe('the layer of a file', () => {
     ['file:///app/node_modules/graphql-armor-like/index.js', 'promise jobs, program, other'],
     ['file:///app/node_modules/pinot/index.js', 'promise jobs, program, other'],
     ['file:///app/dist/auth/authentication.js', 'authentication (API key digest)'],
+    // The module build `npm run build` leaves beside the bundle, which bench:layers profiles.
+    ['file:///app/dist/modules/auth/authentication.js', 'authentication (API key digest)'],
+    ['file:///app/dist/modules/stamps/read.js', 'stamp domain and resolvers'],
     ['file:///app/src/auth/authentication.ts', 'authentication (API key digest)'],
     ['file:///app/dist/plugins/use-operation-log.js', 'operation log (pino)'],
     ['file:///app/dist/plugins/use-request-id.js', "the gateway's other yoga plugins"],
