@@ -389,9 +389,16 @@ export async function openPostgres(
   async function onConnection<T>(from: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, ms: number): Promise<T> {
     const started = Date.now();
     let client: pg.PoolClient;
+    const connecting = from.connect();
     try {
-      client = await withTimeout(from.connect(), ms, 'PostgreSQL');
+      client = await withTimeout(connecting, ms, 'PostgreSQL');
     } catch (error) {
+      // The pool may still hand a connection to a wait that has given up: it goes straight back, or it
+      // would be held for good and the pool would shrink with every wait that timed out.
+      connecting.then(
+        (late) => late.release(),
+        () => undefined,
+      );
       health(false, describe(error));
       throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
     }

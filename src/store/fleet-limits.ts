@@ -133,7 +133,7 @@ export class FleetLimits {
       )
       .then((rows) => ({ granted: rows[0]?.granted ?? 0, wait: rows[0]?.wait ?? 0 }))
       .catch((error: Error) => {
-        this.down = { until: Date.now() + RETRY_DATABASE_MS, reason: error.message };
+        this.down = { until: Date.now() + RETRY_DATABASE_MS, reason: error instanceof StateError ? error.reason : error.message };
         throw error;
       });
     this.down = undefined;

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Database, openPostgres, StateError } from '../../src/store/database.js';
+import { DATABASE_URL_TEST, freshSchema } from '../helpers/store.js';
+
+// A statement that gives up waiting for a pooled connection must not take one later: a burst of reads
+// bounded at a few hundred milliseconds once drained the pool this way, and everything after them
+// (the fleet's quota, mutations) waited for connections that never came back.
+describe.skipIf(!DATABASE_URL_TEST)('PostgreSQL connections', () => {
+  let db: Database | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+
+  it('a wait for a connection that times out gives the connection back when the pool hands it over later', async () => {
+    db = await openPostgres(DATABASE_URL_TEST!, { max: 2, schema: freshSchema(), timeoutMs: 5_000 });
+    // Both connections busy for a while.
+    const busy = [db.query('SELECT pg_sleep(0.4)'), db.query('SELECT pg_sleep(0.4)')];
+    const gaveUp = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => db!.query('SELECT $1::int AS n', [i], { timeoutMs: 50 }).catch((error: unknown) => error)),
+    );
+    for (const error of gaveUp) {
+      expect(error).toBeInstanceOf(StateError);
+      expect((error as StateError).reason).toBe('PostgreSQL did not answer within 50 ms');
+    }
+    await Promise.all(busy);
+    // Both connections serve again, side by side, well within the pool's own 5 s wait.
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((n) => db!.query<{ n: number }>('SELECT $1::int AS n, pg_sleep(0.05)', [n], { timeoutMs: 1_000 })),
+    );
+    expect(answers.map((rows) => rows[0]!.n)).toEqual([1, 2, 3, 4]);
+  });
+});
