@@ -385,13 +385,11 @@ export async function openPostgres(
   // Locks are held on connections of their own, so a holder never waits for a connection a lock waiter occupies.
   const lockPool = makePool(options.lockMax ?? 20);
 
-  /** Runs `work` on a pooled connection, bounded; a connection that does not answer in time is destroyed. */
-  async function onConnection<T>(from: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, ms: number): Promise<T> {
-    const started = Date.now();
-    let client: pg.PoolClient;
+  /** A connection from `from` within `ms`, else StateError. */
+  const connectWithin = async (from: pg.Pool, ms: number) => {
     const connecting = from.connect();
     try {
-      client = await withTimeout(connecting, ms, 'PostgreSQL');
+      return await withTimeout(connecting, ms, 'PostgreSQL');
     } catch (error) {
       // The pool may still hand a connection to a wait that has given up: it goes straight back, or it
       // would be held for good and the pool would shrink with every wait that timed out.
@@ -399,6 +397,17 @@ export async function openPostgres(
         (late) => late.release(),
         () => undefined,
       );
+      throw error;
+    }
+  };
+
+  /** Runs `work` on a pooled connection, bounded; a connection that does not answer in time is destroyed. */
+  async function onConnection<T>(from: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, ms: number): Promise<T> {
+    const started = Date.now();
+    let client: pg.PoolClient;
+    try {
+      client = await connectWithin(from, ms);
+    } catch (error) {
       health(false, describe(error));
       throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
     }
@@ -501,7 +510,7 @@ export async function openPostgres(
     async withLock(namespace, key, fn, until) {
       let client: pg.PoolClient;
       try {
-        client = await withTimeout(lockPool.connect(), Math.min(timeoutMs, Math.max(1, until - Date.now())), 'PostgreSQL');
+        client = await connectWithin(lockPool, Math.min(timeoutMs, Math.max(1, until - Date.now())));
       } catch (error) {
         throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
       }

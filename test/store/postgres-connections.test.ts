@@ -30,4 +30,17 @@ describe.skipIf(!DATABASE_URL_TEST)('PostgreSQL connections', () => {
     );
     expect(answers.map((rows) => rows[0]!.n)).toEqual([1, 2, 3, 4]);
   });
+
+  it('so does a wait for a lock connection', async () => {
+    db = await openPostgres(DATABASE_URL_TEST!, { max: 1, lockMax: 1, schema: freshSchema(), timeoutMs: 5_000 });
+    let release!: () => void;
+    const held = db.withLock(1, 1, () => new Promise<void>((resolve) => (release = resolve)), Date.now() + 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Another key: it needs the one lock connection only, and gives up waiting for it.
+    const gaveUp = await db.withLock(1, 2, async () => 'ran', Date.now() + 50).catch((error: unknown) => error);
+    expect(gaveUp).toBeInstanceOf(StateError);
+    release();
+    await held;
+    expect(await db.withLock(1, 2, async () => 'ran', Date.now() + 1_000)).toBe('ran');
+  });
 });
