@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 // Each engine is loaded when it is used: a gateway on PostgreSQL never loads PGlite, nor one on PGlite
 // node-postgres.
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 
 /**
@@ -173,34 +173,47 @@ async function startPglite(
   options: { variable?: string; timeoutMs?: number },
 ): Promise<Database> {
   let db: PGlite;
+  let pglite: typeof import('@electric-sql/pglite');
   try {
     // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
     // buffers would sit in this process's memory for nothing.
-    const { PGlite: Engine } = await import('@electric-sql/pglite');
-    db = await Engine.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
+    pglite = await import('@electric-sql/pglite');
+    db = await pglite.PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
   } catch (error) {
     unlock();
     throw new DataDirError(`${options.variable ?? 'DATA_DIR'}: cannot open the embedded database in ${dataDir} (${describe(error)})`);
   }
+  const statements = preparedStatements(db, pglite);
+  // Every use of the database goes through here: a transaction holds the gate for its whole length, so
+  // a statement from elsewhere never lands inside it (PGlite's own query does the same with its mutex).
+  const gate = new pglite.Mutex();
   // PGlite runs in this process: nothing can freeze it from outside, but a statement is still bounded.
   const bound = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const run = async <Row>(q: Pick<PGlite, 'query'>, text: string, values?: unknown[], timeoutMs = bound) => {
+  const failed = (error: unknown) => (error instanceof StateError ? error : new StateError(describe(error), { cause: error }));
+  // The bound covers the wait for the gate too.
+  const run = async <Row>(work: Promise<Row>, timeoutMs = bound) => {
     try {
-      return (await withTimeout(q.query<Row>(text, params(values)), timeoutMs, 'the embedded database')).rows;
+      return await withTimeout(work, timeoutMs, 'the embedded database');
     } catch (error) {
-      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      throw failed(error);
     }
   };
   return {
     engine: 'pglite',
-    query: (text, values, o) => run(db, text, values, o?.timeoutMs),
+    query: (text, values, o) =>
+      run(
+        gate.runExclusive(() => statements.run(db, text, params(values))),
+        o?.timeoutMs,
+      ),
     transaction: (fn, o) =>
       withTimeout(
-        db.transaction((tx) => fn({ query: (text, values) => run(tx, text, values, o?.timeoutMs) })),
+        gate.runExclusive(() =>
+          db.transaction((tx) => fn({ query: (text, values) => run(statements.run(tx, text, params(values)), o?.timeoutMs) })),
+        ),
         o?.timeoutMs ?? bound,
         'the embedded database',
       ).catch((error: unknown) => {
-        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+        throw failed(error);
       }),
     withLock: (_namespace, _key, fn) => fn(),
     registerOwner: async () => undefined,
@@ -212,6 +225,76 @@ async function startPglite(
     async close() {
       await db.close();
       unlock();
+    },
+  };
+}
+
+/** How many statements the embedded database keeps prepared; the store's are far fewer. */
+export const PREPARED_MAX = 256;
+
+/**
+ * Statements with parameters run prepared on PGlite: parsed and planned once, then each run is one
+ * exchange with the engine (bind, describe, execute, sync) where PGlite's own query makes six (parse,
+ * describe, bind, describe, execute, sync), each a pass through its WebAssembly main loop. Parameters
+ * are serialized and rows parsed with PGlite's own serializers and parsers, by the types PostgreSQL
+ * describes, as its query does. Statements without parameters (migrations, VACUUM) and any past
+ * PREPARED_MAX distinct texts take PGlite's query. Callers hold the gate (run in order, outside any
+ * other caller's transaction).
+ */
+export function preparedStatements(db: PGlite, { protocol: { serialize }, parse }: typeof import('@electric-sql/pglite')) {
+  // A preparation in flight is shared: two callers of one new text prepare it once.
+  const prepared = new Map<string, Promise<{ name: string; types: number[] }>>();
+  let named = 0;
+  const exchange = (inTransaction: boolean, ...messages: Uint8Array[]) =>
+    db.runExclusive(async () => {
+      const message = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
+      let at = 0;
+      for (const m of messages) {
+        message.set(m, at);
+        at += m.length;
+      }
+      const { messages: answer } = await db.execProtocol(message, { syncToFs: false });
+      // As PGlite's query: what a statement outside a transaction wrote is synced to the file system.
+      if (!inTransaction) await db.syncToFs();
+      return answer;
+    });
+  const prepare = (text: string, inTransaction: boolean) => {
+    const name = `gateway_${++named}`;
+    const statement = exchange(
+      inTransaction,
+      serialize.parse({ name, text }),
+      serialize.describe({ type: 'S', name }),
+      serialize.sync(),
+    ).then((answer) => ({ name, types: parse.parseDescribeStatementResults(answer) }));
+    prepared.set(text, statement);
+    // A statement PostgreSQL refuses is not kept: the next caller gets the same error from PGlite's query.
+    statement.catch(() => prepared.delete(text));
+    return statement;
+  };
+  return {
+    /** How many statements are prepared. */
+    get size() {
+      return prepared.size;
+    },
+    /** Runs a statement on `q`: the database, or the transaction it belongs to. */
+    async run<Row>(q: Pick<PGlite, 'query'> | Transaction, text: string, values: unknown[] | undefined): Promise<Row[]> {
+      const inTransaction = q !== db;
+      const preparing = values?.length && (prepared.get(text) ?? (prepared.size < PREPARED_MAX ? prepare(text, inTransaction) : undefined));
+      if (!preparing) return (await q.query<Row>(text, values)).rows;
+      const statement = await preparing;
+      const serialized = values!.map((value, i) => {
+        if (value === null || value === undefined) return null;
+        const serializer = db.serializers[statement.types[i]!];
+        return serializer ? serializer(value) : String(value);
+      });
+      const answer = await exchange(
+        inTransaction,
+        serialize.bind({ statement: statement.name, values: serialized }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      );
+      return (parse.parseResults(answer, db.parsers)[0] as Results<Row>).rows;
     },
   };
 }

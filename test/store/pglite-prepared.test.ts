@@ -1,0 +1,165 @@
+import { PGlite } from '@electric-sql/pglite';
+import * as pglite from '@electric-sql/pglite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Database, openPglite, PREPARED_MAX, preparedStatements, StateError } from '../../src/store/database.js';
+
+// The embedded database runs statements with parameters prepared, one exchange each, instead of
+// PGlite's query: the answers must be the same, and nothing may land in another caller's transaction.
+describe('prepared statements on the embedded database', () => {
+  let raw: PGlite | undefined;
+  let twin: PGlite | undefined;
+  let db: Database | undefined;
+  afterEach(async () => {
+    await raw?.close();
+    await twin?.close();
+    await db?.close();
+    raw = twin = db = undefined;
+  });
+
+  it("answer every statement exactly as PGlite's own query does: types both ways, nulls, no rows, many rows", async () => {
+    // Two databases alike: every statement runs prepared on one and through PGlite's query on the other.
+    raw = await PGlite.create();
+    twin = await PGlite.create();
+    for (const one of [raw, twin]) {
+      await one.exec('CREATE TABLE t (id bigserial PRIMARY KEY, n integer, body jsonb, at timestamptz, tags text[], note text)');
+    }
+    const statements = preparedStatements(raw, pglite);
+    const cases: Array<[string, unknown[]]> = [
+      [
+        'SELECT $1::int AS a, $2::text AS b, $3::jsonb AS c, $4::timestamptz AS d, $5::boolean AS e, $6::bigint AS f, $7::text[] AS g, $8::numeric AS h, $9::int AS nothing',
+        [
+          42,
+          'é \u0001 " \' \\ 😀',
+          '{"a":[1,"x",null],"b":{"c":true}}',
+          '2026-12-01T08:00:00.123Z',
+          true,
+          '9007199254740993',
+          ['a', 'b,c', '"q"', ''],
+          '1.50',
+          null,
+        ],
+      ],
+      ['SELECT $1::timestamptz AS d, $2::jsonb AS j', [new Date('2026-01-02T03:04:05.678Z'), { kind: 'change', n: [1, 2] }]],
+      ['SELECT $1 AS untyped, $2::int + 1 AS next', ['text as given', 7]],
+      [
+        'INSERT INTO t (n, body, at, tags, note) VALUES ($1, $2::jsonb, $3, $4, $5) RETURNING *',
+        [1, '{"x":1}', '2026-12-01T00:00:00Z', ['p'], 'one'],
+      ],
+      ['INSERT INTO t (n, body, at, tags, note) VALUES ($1, $2::jsonb, $3, $4, $5) RETURNING id, n', [2, null, null, null, null]],
+      ['UPDATE t SET note = $1 WHERE n = $2', ['changed', 1]],
+      ['SELECT * FROM t WHERE n = ANY($1::int[]) ORDER BY id', [[1, 2, 3]]],
+      ['SELECT n FROM t WHERE n > $1', [100]],
+      ['SELECT g AS i, md5(g::text) AS h FROM generate_series(1, $1::int) g', [500]],
+    ];
+    for (const [text, values] of cases) {
+      // Twice each: once prepared on first use, once from the prepared statement.
+      for (let i = 0; i < 2; i++) {
+        const prepared = await statements.run(raw, text, values);
+        const expected = (await twin.query(text, values)).rows;
+        expect(prepared, text).toEqual(expected);
+      }
+    }
+    const count = 'SELECT count(*)::int AS n, count(*) FILTER (WHERE note = $1)::int AS changed FROM t';
+    expect(await statements.run(raw, count, ['changed'])).toEqual([{ n: 4, changed: 2 }]);
+    expect((await twin.query(count, ['changed'])).rows).toEqual([{ n: 4, changed: 2 }]);
+  });
+
+  it('keeps at most PREPARED_MAX statements prepared; past that, statements run unprepared and still answer', async () => {
+    raw = await PGlite.create();
+    const statements = preparedStatements(raw, pglite);
+    for (let i = 0; i < PREPARED_MAX + 20; i++) {
+      const [row] = await statements.run<{ v: number }>(raw, `SELECT $1::int + ${i} AS v`, [1]);
+      expect(row!.v).toBe(1 + i);
+    }
+    expect(statements.size).toBe(PREPARED_MAX);
+    const prepared = await raw.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements');
+    expect(prepared.rows[0]!.n).toBe(PREPARED_MAX);
+  });
+
+  it('statements first run side by side are each prepared once, under names of their own', async () => {
+    raw = await PGlite.create();
+    const statements = preparedStatements(raw, pglite);
+    const texts = Array.from({ length: 6 }, (_, i) => `SELECT $1::int * ${i + 2} AS v`);
+    // Each new text twice at once, all twelve before any preparation has answered.
+    const answers = await Promise.all(
+      texts.flatMap((text) => [statements.run<{ v: number }>(raw!, text, [5]), statements.run<{ v: number }>(raw!, text, [7])]),
+    );
+    expect(answers.map(([row]) => row!.v)).toEqual(texts.flatMap((_, i) => [5 * (i + 2), 7 * (i + 2)]));
+    expect(statements.size).toBe(texts.length);
+    const prepared = await raw.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements ORDER BY name');
+    expect(prepared.rows.map((row) => row.statement).sort()).toEqual([...texts].sort());
+  });
+
+  it('a failing statement is a StateError with its reason, and the next one runs; in a transaction it rolls the transaction back', async () => {
+    db = await openPglite();
+    await db.query('CREATE TABLE u (k text PRIMARY KEY)');
+    await db.query('INSERT INTO u VALUES ($1)', ['a']);
+    const duplicate = await db.query('INSERT INTO u VALUES ($1)', ['a']).catch((error: unknown) => error);
+    expect(duplicate).toBeInstanceOf(StateError);
+    expect((duplicate as StateError).reason).toMatch(/^23505 duplicate key/);
+    // A statement that cannot be prepared (no such table) is not kept, and fails the same way each time.
+    for (let i = 0; i < 2; i++) await expect(db.query('SELECT * FROM missing WHERE k = $1', ['a'])).rejects.toThrow(/42P01/);
+    await db.query('INSERT INTO u VALUES ($1)', ['b']);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO u VALUES ($1)', ['c']);
+        await tx.query('INSERT INTO u VALUES ($1)', ['a']);
+      }),
+    ).rejects.toThrow(/23505/);
+    expect(await db.query('SELECT k FROM u WHERE k <> $1 ORDER BY k', [''])).toEqual([{ k: 'a' }, { k: 'b' }]);
+  });
+
+  it('a statement from elsewhere waits for a running transaction: it neither sees its writes nor goes down with its rollback', async () => {
+    db = await openPglite();
+    await db.query('CREATE TABLE v (k text PRIMARY KEY)');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside!: () => void;
+    const begun = new Promise<void>((resolve) => (inside = resolve));
+    const transaction = db
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO v VALUES ($1)', ['in the transaction']);
+        inside();
+        await held;
+        throw new Error('rolled back on purpose');
+      })
+      .catch((error: unknown) => error);
+    await begun;
+    const order: string[] = [];
+    const outside = db.query('INSERT INTO v VALUES ($1) RETURNING k', ['outside']).then((rows) => {
+      order.push('outside');
+      return rows;
+    });
+    const read = db.query<{ k: string }>('SELECT k FROM v WHERE k <> $1 ORDER BY k', ['']).then((rows) => {
+      order.push('read');
+      return rows;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(order).toEqual([]);
+    order.push('rollback');
+    release();
+    expect(await transaction).toBeInstanceOf(Error);
+    expect(await outside).toEqual([{ k: 'outside' }]);
+    expect(await read).toEqual([{ k: 'outside' }]);
+    expect(order).toEqual(['rollback', 'outside', 'read']);
+  });
+
+  it("a statement's bound covers its wait behind a transaction", async () => {
+    db = await openPglite();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db.transaction(async (tx) => {
+      await tx.query('SELECT $1::int AS one', [1]);
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    const waited = await db.query('SELECT $1::int AS two', [2], { timeoutMs: 150 }).catch((error: unknown) => error);
+    expect(waited).toBeInstanceOf(StateError);
+    expect((waited as StateError).reason).toBe('the embedded database did not answer within 150 ms');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    release();
+    await transaction;
+    expect(await db.query('SELECT $1::int AS three', [3])).toEqual([{ three: 3 }]);
+  });
+});
