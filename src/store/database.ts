@@ -491,12 +491,20 @@ export async function openPostgres(
     try {
       client = await connectWithin(from, ms);
     } catch (error) {
-      health(false, describe(error));
+      // A wait that ran out while every connection was in use says nothing of the database (the
+      // statements holding them report it if it is the cause); one for a new connection does.
+      if (!(error instanceof StateError) || from.totalCount < (from.options.max ?? 10)) health(false, describe(error));
       throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+    }
+    const left = ms - (Date.now() - started);
+    if (left < 1) {
+      // The bound was spent waiting: the connection is sound and goes back unused.
+      client.release();
+      throw new StateError(`PostgreSQL did not answer within ${ms} ms`);
     }
     let broken = false;
     try {
-      const result = await withTimeout(work(client), ms - (Date.now() - started), 'PostgreSQL', () => (broken = true));
+      const result = await withTimeout(work(client), left, 'PostgreSQL', () => (broken = true));
       health(true);
       return result;
     } catch (error) {

@@ -43,4 +43,24 @@ describe.skipIf(!DATABASE_URL_TEST)('PostgreSQL connections', () => {
     await held;
     expect(await db.withLock(1, 2, async () => 'ran', Date.now() + 1_000)).toBe('ran');
   });
+
+  it('a wait that runs out while every connection is busy is not reported as the database failing, and closes no connection', async () => {
+    const told: Array<[boolean, string | undefined]> = [];
+    db = await openPostgres(DATABASE_URL_TEST!, {
+      max: 2,
+      schema: freshSchema(),
+      timeoutMs: 5_000,
+      onHealth: (healthy, reason) => told.push([healthy, reason]),
+    });
+    const backends = async () =>
+      (await db!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, $1::int AS n, pg_sleep(0.05)', [0])).map((row) => row.pid);
+    const before = new Set([...(await backends()), ...(await Promise.all([backends(), backends()])).flat()]);
+    const busy = [db.query('SELECT pg_sleep(0.3)'), db.query('SELECT pg_sleep(0.3)')];
+    for (let i = 0; i < 5; i++) await expect(db.query('SELECT $1::int AS n', [i], { timeoutMs: 40 })).rejects.toThrow(StateError);
+    await Promise.all(busy);
+    expect(told).toEqual([]);
+    // The same two server processes serve on: none was closed and opened again.
+    const after = new Set((await Promise.all([backends(), backends()])).flat());
+    expect([...after].every((pid) => before.has(pid))).toBe(true);
+  });
 });
