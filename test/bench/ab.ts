@@ -3,8 +3,9 @@
  * write row's `adjustStampCount` over 1,000 stamps):
  * `npx tsx test/bench/ab.ts DIR_A DIR_B [turns] [--write]`, each DIR a checkout with its node_modules
  * and `npm run build` done (e.g. `git worktree add /tmp/a REV`). Both run at once on one sandbox and are
- * loaded in turns (3 s each, A and B going first in turn), so both meet the same moments of this
- * machine; it prints each turn and the medians of B's CPU per request and throughput over A's. With
+ * loaded in turns (3 s each, A and B going first in turn, after a warm-up of 3 s each, 20 s for writes),
+ * so both meet the same moments of this machine; it prints each turn and the medians of B's CPU per
+ * request and throughput over A's. With
  * `DATABASE_URL` set, both keep their state in that PostgreSQL database (and share its fleet budget)
  * instead of PGlite.
  */
@@ -59,8 +60,10 @@ try {
       seconds,
       warmupSeconds: 0,
     });
-  await load(a.ready, a.child.pid!, 3);
-  await load(b.ready, b.child.pid!, 3);
+  // Warm-up. Writes start the embedded store, whose WebAssembly V8 recompiles as it runs hot for ~20 s.
+  const warmup = write ? 20 : 3;
+  await load(a.ready, a.child.pid!, warmup);
+  await load(b.ready, b.child.pid!, warmup);
   const cpu: number[] = [];
   const throughput: number[] = [];
   for (let i = 0; i < turns; i++) {
