@@ -535,7 +535,7 @@ const shopMarkdown = shop.length
       ),
     ].join('\n')
   : '';
-console.log(`\n${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured\n`);
+console.log(`\n${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up (the write row ${WRITE_WARMUP} s), ${SECONDS} s measured\n`);
 for (const t of table) console.log(t.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 if (shopMarkdown) console.log(`\nA shop chain's load (20 customer reads/s, Zipf 1.1 over 2,000 stamps, 180 calls/min):\n${shopMarkdown}`);
 
@@ -548,11 +548,11 @@ const ratioLines = Object.entries(ratios)
   .join('\n');
 await writeFile(
   new URL('results.json', here),
-  `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, rows, shop, ratios }, null, 2)}\n`,
+  `${JSON.stringify({ at, machine, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, writeWarmupSeconds: WRITE_WARMUP, rows, shop, ratios }, null, 2)}\n`,
 );
 await writeFile(
   new URL('results.md', here),
-  `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s per row.\n\n${markdown}\n\n${
+  `Measured ${at.slice(0, 10)} on ${machine}; ${CONNECTIONS} connections, ${WARMUP} s warm-up (the write row ${WRITE_WARMUP} s), ${SECONDS} s per row.\n\n${markdown}\n\n${
     shopMarkdown
       ? `A shop chain's load: 20 customer reads a second, Zipf 1.1 over 2,000 stamps, 180 calls a minute, an outside change every 5 s (by webhook when on).\n\n${shopMarkdown}\n\n`
       : ''
