@@ -116,6 +116,11 @@ function describe(error: unknown): string {
   return [e.code, e.message?.split('\n')[0]].filter(Boolean).join(' ') || String(error);
 }
 
+/** Any failure of the database as the one error callers handle. */
+function asStateError(error: unknown): StateError {
+  return error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+}
+
 /**
  * Takes the data directory for this process: a second process (another `npm start`, or `npm run
  * sandbox` beside it) is refused rather than sharing files that PGlite cannot share.
@@ -189,13 +194,12 @@ async function startPglite(
   const gate = new pglite.Mutex();
   // PGlite runs in this process: nothing can freeze it from outside, but a statement is still bounded.
   const bound = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const failed = (error: unknown) => (error instanceof StateError ? error : new StateError(describe(error), { cause: error }));
   // The bound covers the wait for the gate too.
   const run = async <Row>(work: Promise<Row>, timeoutMs = bound) => {
     try {
       return await withTimeout(work, timeoutMs, 'the embedded database');
     } catch (error) {
-      throw failed(error);
+      throw asStateError(error);
     }
   };
   return {
@@ -213,7 +217,7 @@ async function startPglite(
         o?.timeoutMs ?? bound,
         'the embedded database',
       ).catch((error: unknown) => {
-        throw failed(error);
+        throw asStateError(error);
       }),
     withLock: (_namespace, _key, fn) => fn(),
     registerOwner: async () => undefined,
@@ -337,7 +341,7 @@ export function openPgliteOnFirstUse(
         for (const [channel, onPayload] of listeners) await started.listen(channel, onPayload);
       } catch (error) {
         await started.close().catch(() => undefined);
-        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+        throw asStateError(error);
       }
       db = started;
       // Each task reports its own failures: the use that started the database goes on regardless.
@@ -346,7 +350,7 @@ export function openPgliteOnFirstUse(
     })().catch((error: unknown) => {
       // The next use tries again.
       starting = undefined;
-      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      throw asStateError(error);
     });
     return starting;
   };
@@ -494,7 +498,7 @@ export async function openPostgres(
       // A wait that ran out while every connection was in use says nothing of the database (the
       // statements holding them report it if it is the cause); one for a new connection does.
       if (!(error instanceof StateError) || from.totalCount < (from.options.max ?? 10)) health(false, describe(error));
-      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      throw asStateError(error);
     }
     const left = ms - (Date.now() - started);
     if (left < 1) {
@@ -516,7 +520,7 @@ export async function openPostgres(
         broken = true;
         health(false, describe(error));
       }
-      throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+      throw asStateError(error);
     } finally {
       client.release(broken ? new Error('destroyed: it did not answer') : undefined);
     }
@@ -603,7 +607,7 @@ export async function openPostgres(
       try {
         client = await connectWithin(lockPool, Math.min(timeoutMs, Math.max(1, until - Date.now())));
       } catch (error) {
-        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+        throw asStateError(error);
       }
       let held = false;
       let healthyConnection = true;
@@ -626,7 +630,7 @@ export async function openPostgres(
       } catch (error) {
         if (error instanceof LockTimeoutError || held) throw error;
         healthyConnection = false;
-        throw error instanceof StateError ? error : new StateError(describe(error), { cause: error });
+        throw asStateError(error);
       } finally {
         if (held) {
           await withTimeout(

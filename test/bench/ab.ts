@@ -5,9 +5,8 @@
  * and `npm run build` done (e.g. `git worktree add /tmp/a REV`). Both run at once on one sandbox and are
  * loaded in turns (3 s each, A and B going first in turn, after a warm-up of 3 s each, 20 s for writes),
  * so both meet the same moments of this machine; it prints each turn and the medians of B's CPU per
- * request and throughput over A's. With
- * `DATABASE_URL` set, both keep their state in that PostgreSQL database (and share its fleet budget)
- * instead of PGlite.
+ * request and throughput over A's. With `DATABASE_URL` set, both keep their state in that PostgreSQL
+ * database (and share its fleet budget) instead of PGlite.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
