@@ -263,37 +263,52 @@ try {
     });
     // The machine's own tail moves within seconds (the direct call's p99 at this rate was 4.6–16.9 ms
     // between runs), so the two rows above, measured one after the other, carry it into their
-    // difference. Here they take turns, 4 s each, seven times; the figure is the median turn's.
-    process.stdout.write('measuring: half peak, the gateway and the direct call in turns (7 × 4 s each) ... ');
-    const added: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const common = { connections: CONNECTIONS, seconds: 4, warmupSeconds: 0, rate };
-      const viaGateway = await measure({
+    // difference. Here they take turns, 4 s each, seven times; the figure is the median turn's. The
+    // minimal forwarder and yoga with the same upstream call take the same turns at the same rate: what
+    // any process in the path, and the framework, add to the direct call's tail on this machine. Each
+    // turn starts with 1 s at the rate, unmeasured: a process idle through the others' turns (12 s)
+    // answers its first second slower (its first scavenge, cold caches); that is waking up, not this rate.
+    process.stdout.write(
+      'measuring: half peak, the gateway, the forwarder, yoga + upstream and the direct call in turns (7 × 1 + 4 s each) ... ',
+    );
+    const common = { connections: CONNECTIONS, seconds: 4, warmupSeconds: 1, rate };
+    const json = { 'content-type': 'application/json' };
+    const inTurns: Record<'gateway' | 'forwarder' | 'yoga', LoadSpec & { rate: number }> = {
+      gateway: { ...common, url: `${gateway.url}/graphql`, method: 'POST', headers: gwHeaders, body: readQuery, pid: gateway.pid },
+      forwarder: {
         ...common,
-        url: `${gateway.url}/graphql`,
+        url: forwarder.url,
         method: 'POST',
-        headers: gwHeaders,
-        body: readQuery,
-        pid: gateway.pid,
-      });
-      const direct = await measure({
-        ...common,
-        url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`,
-        headers: apiHeaders,
-        pid: memory.pid,
-      });
-      for (const one of [viaGateway, direct]) {
-        if (one.errors || one.non2xx || one.answersWithErrors > one.requests / 1000) throw new Error('half peak in turns: errors');
+        headers: json,
+        body: JSON.stringify({ stampIdx: 1000 }),
+        pid: forwarder.pid,
+      },
+      yoga: { ...common, url: `${yogaUpstream.url}/graphql`, method: 'POST', headers: json, body: readQuery, pid: yogaUpstream.pid },
+    };
+    const direct: LoadSpec = { ...common, url: `${memory.url}/api/stamp/v1/validate?stampIdx=1000`, headers: apiHeaders, pid: memory.pid };
+    // Warm, whatever rows ran before: a process's first seconds (its JIT) are not its tail.
+    for (const spec of Object.values(inTurns)) await measure({ ...spec, rate: undefined, seconds: 2 });
+    const added = { gateway: [] as number[], forwarder: [] as number[], yoga: [] as number[] };
+    for (let i = 0; i < 7; i++) {
+      const p99 = {} as Record<keyof typeof added | 'direct', number>;
+      for (const [name, spec] of [...Object.entries(inTurns), ['direct', direct] as const]) {
+        const one = await measure(spec);
+        if (one.errors || one.non2xx || one.answersWithErrors > one.requests / 1000)
+          throw new Error(`half peak in turns (${name}): errors`);
+        p99[name as keyof typeof p99] = one.p99Ms;
       }
-      added.push(viaGateway.p99Ms - direct.p99Ms);
+      for (const name of Object.keys(added) as (keyof typeof added)[]) added[name].push(p99[name] - p99.direct);
     }
-    added.sort((a, b) => a - b);
     const tenth = (x: number) => Math.round(x * 10) / 10;
-    extra.pairedAddedP99MsAtHalfPeak = tenth(added[Math.floor(added.length / 2)]!);
-    extra.pairedAddedP99MsAtHalfPeakLeast = tenth(added[0]!);
-    extra.pairedAddedP99MsAtHalfPeakMost = tenth(added.at(-1)!);
+    const medianOf = (xs: number[]) => tenth([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    extra.pairedAddedP99MsAtHalfPeak = medianOf(added.gateway);
+    extra.pairedAddedP99MsAtHalfPeakLeast = tenth(Math.min(...added.gateway));
+    extra.pairedAddedP99MsAtHalfPeakMost = tenth(Math.max(...added.gateway));
+    extra.pairedForwarderAddedP99MsAtHalfPeak = medianOf(added.forwarder);
+    extra.pairedYogaUpstreamAddedP99MsAtHalfPeak = medianOf(added.yoga);
     console.log(
-      `p99 added by the gateway: ${extra.pairedAddedP99MsAtHalfPeak} ms (turns ${extra.pairedAddedP99MsAtHalfPeakLeast} to ${extra.pairedAddedP99MsAtHalfPeakMost})`,
+      `p99 added by the gateway: ${extra.pairedAddedP99MsAtHalfPeak} ms (turns ${extra.pairedAddedP99MsAtHalfPeakLeast} to ${extra.pairedAddedP99MsAtHalfPeakMost}); ` +
+        `by the forwarder ${extra.pairedForwarderAddedP99MsAtHalfPeak} ms, by yoga + upstream ${extra.pairedYogaUpstreamAddedP99MsAtHalfPeak} ms`,
     );
   }
 
