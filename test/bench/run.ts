@@ -60,6 +60,9 @@ async function row(
   console.log(`${result.rps} req/s`);
 }
 
+/** The middle value (the upper one of an even count). */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 const rowOnly = process.env.BENCH_ROWS?.split(',');
 const wanted = (id: string) => !rowOnly || rowOnly.includes(id);
 
@@ -178,7 +181,6 @@ try {
           throw new Error(`paired: ${turn.answersWithErrors} answers carry GraphQL errors`);
       turns.push({ apollo: apolloTurn, gateway: gatewayTurn });
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const round2 = (x: number) => Math.round(x * 100) / 100;
     extra.pairedGatewayOverApolloThroughput = round2(median(turns.map((t) => t.gateway.rps / t.apollo.rps)));
     extra.pairedGatewayOverApolloCpuPerRead = round2(
@@ -300,7 +302,7 @@ try {
       for (const name of Object.keys(added) as (keyof typeof added)[]) added[name].push(p99[name] - p99.direct);
     }
     const tenth = (x: number) => Math.round(x * 10) / 10;
-    const medianOf = (xs: number[]) => tenth([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    const medianOf = (xs: number[]) => tenth(median(xs));
     extra.pairedAddedP99MsAtHalfPeak = medianOf(added.gateway);
     extra.pairedAddedP99MsAtHalfPeakLeast = tenth(Math.min(...added.gateway));
     extra.pairedAddedP99MsAtHalfPeakMost = tenth(Math.max(...added.gateway));
