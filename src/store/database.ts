@@ -1,5 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 // Each engine is loaded when it is used: a gateway on PostgreSQL never loads PGlite, nor one on PGlite
 // node-postgres.
@@ -180,10 +181,9 @@ async function startPglite(
   let db: PGlite;
   let pglite: typeof import('@electric-sql/pglite');
   try {
-    // The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
-    // buffers would sit in this process's memory for nothing.
+    if (dataDir && !holdsDatabase(dataDir)) await initdbApart(dataDir);
     pglite = await import('@electric-sql/pglite');
-    db = await pglite.PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB'] });
+    db = await pglite.PGlite.create(dataDir, { postgresqlconf: POSTGRESQL_CONF });
   } catch (error) {
     unlock();
     throw new DataDirError(`${options.variable ?? 'DATA_DIR'}: cannot open the embedded database in ${dataDir} (${describe(error)})`);
@@ -231,6 +231,55 @@ async function startPglite(
       unlock();
     },
   };
+}
+
+// The gateway's state is small (idempotency keys, history): PostgreSQL's default 128 MB of shared
+// buffers would sit in this process's memory for nothing.
+const POSTGRESQL_CONF = ['shared_buffers=16MB'];
+
+/** How long creating a fresh data directory's database may take. */
+const INITDB_TIMEOUT_MS = 120_000;
+
+// Run by `node --input-type=module -e`, with PGlite's URL, the directory and the settings as arguments.
+const INITDB_SCRIPT = `
+const [url, dir, conf] = process.argv.slice(1);
+const { PGlite } = await import(url);
+const db = await PGlite.create(dir, { postgresqlconf: JSON.parse(conf) });
+await db.close();
+`;
+
+/**
+ * Creates the database of a fresh data directory in a process of its own, as PostgreSQL's initdb is.
+ * PGlite's initdb grows WebAssembly memory to ~600 MB, which V8 never gives back: run in the gateway,
+ * that memory stayed resident for as long as the gateway ran. It is made in `.initdb` inside the
+ * directory and moved into place with PG_VERSION last, so the directory holds a database
+ * (holdsDatabase) only once it is whole, and one interrupted is made again at the next start. The
+ * child's environment is PATH alone: none of the gateway's secrets.
+ */
+async function initdbApart(dataDir: string): Promise<void> {
+  const building = join(dataDir, '.initdb');
+  rmSync(building, { recursive: true, force: true });
+  const url = import.meta.resolve('@electric-sql/pglite');
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', INITDB_SCRIPT, url, building, JSON.stringify(POSTGRESQL_CONF)],
+      { env: { PATH: process.env.PATH ?? '' }, timeout: INITDB_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const said = stderr.trim().split('\n').filter(Boolean).at(-1);
+        reject(new Error(error.killed ? `initdb did not finish within ${INITDB_TIMEOUT_MS} ms` : (said ?? describe(error))));
+      },
+    );
+  });
+  const made = readdirSync(building);
+  if (!made.includes('PG_VERSION')) throw new Error('initdb made no database');
+  for (const name of [...made.filter((entry) => entry !== 'PG_VERSION'), 'PG_VERSION']) {
+    // What an earlier start left half-made in the directory itself.
+    rmSync(join(dataDir, name), { recursive: true, force: true });
+    renameSync(join(building, name), join(dataDir, name));
+  }
+  rmSync(building, { recursive: true, force: true });
 }
 
 /** How many statements the embedded database keeps prepared; the store's are far fewer. */
