@@ -77,3 +77,22 @@ function givenFlag(argv: readonly string[], name: string): boolean {
   const pattern = new RegExp(`^--${name.replaceAll('-', '[-_]')}(=|$)`);
   return argv.some((arg) => pattern.test(arg));
 }
+
+/** The flags with which an operator chooses how V8 compiles WebAssembly; the gateway then sets none. */
+const WASM_TIER_FLAGS = ['liftoff-only', 'liftoff', 'wasm-tier-up', 'wasm-dynamic-tiering', 'wasm-tiering-budget'];
+
+/**
+ * From here on V8 runs WebAssembly with its baseline compiler (Liftoff) only. By default it recompiles
+ * each function that runs hot with its optimizing compiler; for the embedded PostgreSQL (PGlite, 9 MB of
+ * WebAssembly) under a stream of changes it kept at it for minutes on the cores the gateway serves
+ * from, and the memory those compiles took from malloc stayed resident (the README's benchmark section
+ * has the figures). V8 reads the flag each time it would tier a function up, so it holds for the whole
+ * process: the only other WebAssembly a gateway runs is undici's HTTP parser, whose cost per read did
+ * not move. It is set when PGlite first starts, so a gateway that only reads keeps V8's default. An
+ * operator who gave node any of these flags, either way, keeps their choice. Returns whether it was set.
+ */
+export function runWebAssemblyUnoptimized(argv: readonly string[] = process.execArgv): boolean {
+  if (WASM_TIER_FLAGS.some((name) => givenFlag(argv, name) || givenFlag(argv, `no-${name}`))) return false;
+  setFlagsFromString('--liftoff-only');
+  return true;
+}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builder, type GatewayContext, releaseRequestCaches } from '../src/builder.js';
-import { capYoungGeneration, SEMI_SPACE_CAP_MB, scavengeOnOneThread, tuneHeapGrowth } from '../src/heap.js';
+import { capYoungGeneration, runWebAssemblyUnoptimized, SEMI_SPACE_CAP_MB, scavengeOnOneThread, tuneHeapGrowth } from '../src/heap.js';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 
 describe('the heap growth the gateway sets for itself', () => {
@@ -68,6 +68,53 @@ describe('scavenges on one thread', () => {
     expect(scavengeOnOneThread(['--no-parallel-scavenge'])).toBe(false);
     expect(scavengeOnOneThread(['--no_parallel_scavenge'])).toBe(false);
     expect(scavengeOnOneThread(['--parallel-scavenge-tasks=2'])).toBe(true);
+  });
+});
+
+// A process that runs a small WebAssembly function hot until V8 has tiered it up or a bound is
+// reached, then reports whether it still runs Liftoff's code (V8's own test hook).
+const hotWasm = (unoptimized: boolean, argv: string[] = []) => `
+  ${unoptimized ? `const { runWebAssemblyUnoptimized } = await import(${JSON.stringify(heapModule)}); runWebAssemblyUnoptimized(${JSON.stringify(argv)});` : ''}
+  // (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+  const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,6,1,96,1,127,1,127,3,2,1,0,7,5,1,1,102,0,0,10,9,1,7,0,32,0,65,1,106,11]);
+  const f = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f;
+  const liftoff = new Function('f', 'return %IsLiftoffFunction(f)');
+  let n = 0;
+  for (let round = 0; round < 40; round++) {
+    for (let i = 0; i < 5e6; i++) n = f(n);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!liftoff(f)) break;
+  }
+  console.log(liftoff(f));
+`;
+function staysLiftoff(unoptimized: boolean, argv?: string[]): boolean {
+  const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', hotWasm(unoptimized, argv)], {
+    encoding: 'utf8',
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout.trim() === 'true';
+}
+
+describe('WebAssembly on the baseline compiler only', () => {
+  it("keeps a hot function on Liftoff's code, where V8's default optimizes it", () => {
+    // Without it the same function is tiered up: the test can tell the two apart.
+    expect(staysLiftoff(false)).toBe(false);
+    expect(staysLiftoff(true)).toBe(true);
+    // An operator's flag on the command line, given to the function as node would: V8's default stays.
+    expect(staysLiftoff(true, ['--wasm-tier-up'])).toBe(false);
+  });
+
+  it("leaves the operator's choice alone, either way and in either spelling", () => {
+    for (const argv of [
+      ['--liftoff-only'],
+      ['--no-liftoff-only'],
+      ['--no_liftoff'],
+      ['--no-wasm-tier-up'],
+      ['--wasm-dynamic-tiering'],
+      ['--wasm_tiering_budget=1000'],
+    ]) {
+      expect(runWebAssemblyUnoptimized(argv), argv.join(' ')).toBe(false);
+    }
   });
 });
 

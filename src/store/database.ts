@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { runWebAssemblyUnoptimized } from '../heap.js';
 // Each engine is loaded when it is used: a gateway on PostgreSQL never loads PGlite, nor one on PGlite
 // node-postgres.
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
@@ -182,6 +183,7 @@ async function startPglite(
   let pglite: typeof import('@electric-sql/pglite');
   try {
     if (dataDir && !holdsDatabase(dataDir)) await initdbApart(dataDir);
+    runWebAssemblyUnoptimized();
     pglite = await import('@electric-sql/pglite');
     db = await pglite.PGlite.create(dataDir, { postgresqlconf: POSTGRESQL_CONF });
   } catch (error) {

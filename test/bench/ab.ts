@@ -6,7 +6,9 @@
  * loaded in turns (3 s each, A and B going first in turn, after a warm-up of 3 s each, 20 s for writes),
  * so both meet the same moments of this machine; it prints each turn and the medians of B's CPU per
  * request and throughput over A's. With `DATABASE_URL` set, both keep their state in that PostgreSQL
- * database (and share its fleet budget) instead of PGlite.
+ * database (and share its fleet budget) instead of PGlite. `AB_NODE_ARGS_A` and `AB_NODE_ARGS_B` give
+ * either side node flags (space-separated), e.g. one build with and without a V8 flag the gateway sets.
+ * Each side's peak RSS over all its turns is printed at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ const started = [sandbox];
 try {
   await writeBenchKeys(dataDir);
   const bodies = write ? { bodies: adjustBodies(await createBenchStamps(sandbox.ready)) } : { body: READ_QUERY };
+  const nodeArgsOf = (name: string) => (process.env[`AB_NODE_ARGS_${name.toUpperCase()}`] ?? '').split(' ').filter(Boolean);
   const gateway = async (dir: string, name: string) => {
     const env = benchGatewayEnv(
       sandbox.ready,
@@ -39,7 +42,7 @@ try {
       process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {},
     );
     const one = await startProcess(join(dir, 'dist/server.js'), env, GATEWAY_READY, {
-      nodeArgs: [],
+      nodeArgs: nodeArgsOf(name),
       keepOutput: false,
       timeoutMs: 120_000,
     });
@@ -63,6 +66,7 @@ try {
   const warmup = write ? 20 : 3;
   await load(a.ready, a.child.pid!, warmup);
   await load(b.ready, b.child.pid!, warmup);
+  const peakRss = { a: 0, b: 0 };
   const cpu: number[] = [];
   const throughput: number[] = [];
   for (let i = 0; i < turns; i++) {
@@ -75,6 +79,8 @@ try {
     const [ra, rb] = first === a ? [r1, r2] : [r2, r1];
     if (ra.errors || rb.errors || ra.non2xx || rb.non2xx || ra.answersWithErrors || rb.answersWithErrors)
       throw new Error(`turn ${i + 1}: errors (A ${JSON.stringify(ra)}, B ${JSON.stringify(rb)})`);
+    peakRss.a = Math.max(peakRss.a, ra.peakRssMb);
+    peakRss.b = Math.max(peakRss.b, rb.peakRssMb);
     cpu.push(rb.cpuMicrosPerRequest / ra.cpuMicrosPerRequest);
     throughput.push(rb.rps / ra.rps);
     console.log(
@@ -83,7 +89,7 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!.toFixed(3);
   const what = write ? 'write' : 'read';
-  console.log(`median B/A CPU per ${what}: ${median(cpu)}, throughput: ${median(throughput)} (${turns} turns)`);
+  console.log(`median B/A CPU per ${what}: ${median(cpu)}, throughput: ${median(throughput)} (${turns} turns); peak RSS A ${peakRss.a} MB, B ${peakRss.b} MB`);
 } finally {
   for (const p of started) await p.stop('SIGKILL').catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
