@@ -366,16 +366,26 @@ export interface OnFirstUse extends Database {
 }
 
 /**
- * PGlite over a data directory that already holds a database, started on first use. PostgreSQL in WASM
- * holds ~130 MB from the moment it starts (its minimum WASM memory, never given back), and a gateway
- * that only reads never needs it: the state store is for changes. The directory is locked at once, so a
- * second process is still refused at start-up.
+ * PGlite over a data directory, started on first use. PostgreSQL in WASM holds ~130 MB from the moment
+ * it starts (its minimum WASM memory, never given back), and a gateway that only reads never needs it:
+ * the state store is for changes. The directory is locked at once, so a second process is still refused
+ * at start-up, and a fresh one gets its database at once (initdb, in a process of its own), so a first
+ * use waits only for the start.
  */
-export function openPgliteOnFirstUse(
+export async function openPgliteOnFirstUse(
   dataDir: string,
   options: { variable?: string; timeoutMs?: number; startupTimeoutMs?: number } = {},
-): OnFirstUse {
-  const unlock = lockDataDir(dataDir, options.variable ?? 'DATA_DIR');
+): Promise<OnFirstUse> {
+  const variable = options.variable ?? 'DATA_DIR';
+  const unlock = lockDataDir(dataDir, variable);
+  if (!holdsDatabase(dataDir)) {
+    try {
+      await initdbApart(dataDir);
+    } catch (error) {
+      unlock();
+      throw new DataDirError(`${variable}: cannot create the embedded database in ${dataDir} (${describe(error)})`);
+    }
+  }
   let db: Database | undefined;
   let starting: Promise<Database> | undefined;
   let closed = false;

@@ -277,11 +277,11 @@ export class GatewayStore {
 
   static async open(options: StoreOptions): Promise<GatewayStore> {
     const dir = options.dataDir ? join(options.dataDir, 'gateway') : undefined;
-    // An embedded database that exists already starts when first used (a gateway that only reads never
-    // needs it); a new one is created at once (initdb takes seconds a first request should not wait).
-    // Only after a clean shutdown: after a crash it starts at once, to recover what was left.
-    if (!options.databaseUrl && dir && holdsDatabase(dir) && existsSync(join(dir, CLEAN_SHUTDOWN))) {
-      const db = openPgliteOnFirstUse(dir, { timeoutMs: options.timeoutMs, startupTimeoutMs: options.startupTimeoutMs });
+    // The embedded database starts when first used (a gateway that only reads never needs it); a new
+    // one is created at once (initdb takes seconds a first request should not wait). Only when fresh or
+    // after a clean shutdown: after a crash it starts at once, to recover what was left.
+    if (!options.databaseUrl && dir && (!holdsDatabase(dir) || existsSync(join(dir, CLEAN_SHUTDOWN)))) {
+      const db = await openPgliteOnFirstUse(dir, { timeoutMs: options.timeoutMs, startupTimeoutMs: options.startupTimeoutMs });
       db.onStart({
         prepare: async (started) => {
           // Running now: a crash from here on leaves work for the next start to recover.

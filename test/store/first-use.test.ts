@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
+import { holdsDatabase } from '../../src/store/database.js';
 import { GatewayStore } from '../../src/store/store.js';
 import { type Started, startProcess } from '../helpers/process.js';
 import { seedStamp, startSandbox } from '../helpers/sandbox.js';
@@ -59,9 +60,12 @@ describe('the embedded state store, started on first use', () => {
       DATA_DIR: join(dataDir, 'state'),
       METRICS_TOKEN: 'metrics-token-0123456789',
     };
-    // The first start creates the database (initdb), at once.
+    // The first start creates the database at once (initdb, in a process of its own), and starts it
+    // only when first needed, as every start after a clean stop does.
     const first = await start();
-    expect(first.output()).not.toContain('started when first needed');
+    expect(holdsDatabase(join(dataDir, 'state', 'gateway'))).toBe(true);
+    expect(first.output()).toContain('(started when first needed)');
+    expect(await startedLines(first)).toBe(0);
     expect(await first.stop('SIGTERM')).toBe(0);
   }, 90_000);
 
