@@ -18,6 +18,14 @@ export function rssBytes(pid: number): number {
   return Number(line.replace(/\D/g, '')) * 1024;
 }
 
+/** The most resident memory a process has had so far (VmHWM), in bytes, from /proc. */
+export function peakRssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))!;
+  return Number(line.replace(/\D/g, '')) * 1024;
+}
+
 export interface LoadSpec {
   url: string;
   method?: 'GET' | 'POST' | 'PUT';
