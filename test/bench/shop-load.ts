@@ -84,7 +84,7 @@ export async function shopLoad(options: { name: string; webhooks: boolean; warm:
     const tokens = await Promise.all(ids.map((_, i) => signedToken(JWT_SECRET, `cust-${i}`, 'stamps:read', '12h')));
     await writeFile(
       join(dir, 'keys.json'),
-      JSON.stringify([{ name: 'warmer', key: 'bench-warmer-key-0123456789', scopes: ['stamps:read'], quotaShare: 1 }]),
+      JSON.stringify([{ name: 'warmer', key: 'bench-warmer-key-0123456789', scopes: ['stamps:read', 'stamps:admin'], quotaShare: 1 }]),
     );
     const env = (perMinute: string) => ({
       PORT: '0',
@@ -104,6 +104,13 @@ export async function shopLoad(options: { name: string; webhooks: boolean; warm:
     if (options.warm) {
       // An earlier run of the deployment confirmed every stamp once; its state store keeps them.
       const warmer = await startProcess('dist/server.js', env('100000'), GATEWAY_READY, gatewayOpts);
+      // Its state store runs, as a deployment's does once anything has needed it (a change, a history
+      // read): an embedded store nothing has started keeps no known states for reads.
+      await fetch(`${warmer.ready}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer bench-warmer-key-0123456789' },
+        body: JSON.stringify({ query: `{ stampHistory(stampIdx: ${ids[0]}, first: 1) { edges { cursor } } }` }),
+      }).then((res) => res.json());
       for (let i = 0; i < ids.length; i += 100) {
         const res = await fetch(`${warmer.ready}/graphql`, {
           method: 'POST',
