@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -262,18 +262,27 @@ async function initdbApart(dataDir: string): Promise<void> {
   const building = join(dataDir, '.initdb');
   rmSync(building, { recursive: true, force: true });
   const url = import.meta.resolve('@electric-sql/pglite');
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', INITDB_SCRIPT, url, building, JSON.stringify(POSTGRESQL_CONF)],
-      { env: { PATH: process.env.PATH ?? '' }, timeout: INITDB_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        if (!error) return resolve();
-        const said = stderr.trim().split('\n').filter(Boolean).at(-1);
-        reject(new Error(error.killed ? `initdb did not finish within ${INITDB_TIMEOUT_MS} ms` : (said ?? describe(error))));
-      },
-    );
-  });
+  // A gateway that exits meanwhile takes its initdb with it: the next start makes the directory again,
+  // and must not find a child of this one still writing there.
+  let child: ChildProcess | undefined;
+  const stop = () => child?.kill('SIGKILL');
+  process.once('exit', stop);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child = execFile(
+        process.execPath,
+        ['--input-type=module', '-e', INITDB_SCRIPT, url, building, JSON.stringify(POSTGRESQL_CONF)],
+        { env: { PATH: process.env.PATH ?? '' }, timeout: INITDB_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
+        (error, _stdout, stderr) => {
+          if (!error) return resolve();
+          const said = stderr.trim().split('\n').filter(Boolean).at(-1);
+          reject(new Error(error.killed ? `initdb did not finish within ${INITDB_TIMEOUT_MS} ms` : (said ?? describe(error))));
+        },
+      );
+    });
+  } finally {
+    process.off('exit', stop);
+  }
   const made = readdirSync(building);
   if (!made.includes('PG_VERSION')) throw new Error('initdb made no database');
   for (const name of [...made.filter((entry) => entry !== 'PG_VERSION'), 'PG_VERSION']) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,35 @@ describe("a fresh data directory's database", () => {
     expect(existsSync(join(dir, '.initdb'))).toBe(false);
     db = await openPglite(dir);
     expect(await db.query('SELECT note FROM kept')).toEqual([{ note: 'made on the first start' }]);
+  });
+
+  it('is not left being made by a child when the opening process exits meanwhile', async () => {
+    const dir = await freshDir();
+    const script = `
+      const { openPglite } = await import(${JSON.stringify(databaseModule)});
+      openPglite(${JSON.stringify(dir)}).catch(() => undefined);
+      setTimeout(() => process.exit(0), 1500);
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    // No process is left whose command line names the directory being made.
+    const building = join(dir, '.initdb');
+    const writers = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(building);
+          } catch {
+            return false;
+          }
+        });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(writers()).toEqual([]);
+    expect(holdsDatabase(dir)).toBe(false);
+    // The next start makes it again.
+    db = await openPglite(dir);
+    expect(await db.query('SELECT $1::int AS n', [7])).toEqual([{ n: 7 }]);
   });
 
   it('is made again from scratch after a start that was interrupted while making it', async () => {
