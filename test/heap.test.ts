@@ -88,9 +88,13 @@ const hotWasm = (unoptimized: boolean, argv: string[] = []) => `
   console.log(liftoff(f));
 `;
 function staysLiftoff(unoptimized: boolean, argv?: string[]): boolean {
-  const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', hotWasm(unoptimized, argv)], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', hotWasm(unoptimized, argv)],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim() === 'true';
 }

@@ -89,7 +89,9 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!.toFixed(3);
   const what = write ? 'write' : 'read';
-  console.log(`median B/A CPU per ${what}: ${median(cpu)}, throughput: ${median(throughput)} (${turns} turns); peak RSS A ${peakRss.a} MB, B ${peakRss.b} MB`);
+  console.log(
+    `median B/A CPU per ${what}: ${median(cpu)}, throughput: ${median(throughput)} (${turns} turns); peak RSS A ${peakRss.a} MB, B ${peakRss.b} MB`,
+  );
 } finally {
   for (const p of started) await p.stop('SIGKILL').catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
