@@ -10,21 +10,19 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1e6;
 }
 
-/** Resident memory of a process, in bytes, from /proc. */
-export function rssBytes(pid: number): number {
+/** One of a process's memory figures in /proc/PID/status (given in kB), in bytes. */
+function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
-    .find((l) => l.startsWith('VmRSS:'))!;
+    .find((l) => l.startsWith(`${field}:`))!;
   return Number(line.replace(/\D/g, '')) * 1024;
 }
 
-/** The most resident memory a process has had so far (VmHWM), in bytes, from /proc. */
-export function peakRssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmHWM:'))!;
-  return Number(line.replace(/\D/g, '')) * 1024;
-}
+/** Resident memory of a process, in bytes. */
+export const rssBytes = (pid: number) => statusBytes(pid, 'VmRSS');
+
+/** The most resident memory a process has had so far, in bytes. */
+export const peakRssBytes = (pid: number) => statusBytes(pid, 'VmHWM');
 
 export interface LoadSpec {
   url: string;
