@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile } from 'node:child_process';
+import { type ChildProcess, type ExecFileException, execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,9 +114,34 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string, onTimeout?: 
 }
 
 function describe(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  return [e.code, e.message?.split('\n')[0]].filter(Boolean).join(' ') || String(error);
+  const e = error as { code?: string; message?: string; name?: string; errno?: unknown } | null | undefined;
+  const said = [e?.code, e?.message?.split('\n')[0]].filter(Boolean).join(' ');
+  if (said) return said;
+  if (e?.name === 'ErrnoError' && typeof e.errno === 'number') return `file system error ${WASM_ERRNO[e.errno] ?? `errno ${e.errno}`}`;
+  return String(error);
 }
+
+// PGlite's file system fails with Emscripten's ErrnoError: a number in WASI's numbering and no message.
+// The names of those a data directory meets.
+const WASM_ERRNO: Record<number, string> = {
+  2: 'EACCES',
+  19: 'EDQUOT',
+  20: 'EEXIST',
+  29: 'EIO',
+  31: 'EISDIR',
+  32: 'ELOOP',
+  33: 'EMFILE',
+  37: 'ENAMETOOLONG',
+  41: 'ENFILE',
+  44: 'ENOENT',
+  48: 'ENOMEM',
+  51: 'ENOSPC',
+  54: 'ENOTDIR',
+  55: 'ENOTEMPTY',
+  63: 'EPERM',
+  69: 'EROFS',
+  75: 'EXDEV',
+};
 
 /** Any failure of the database as the one error callers handle. */
 function asStateError(error: unknown): StateError {
@@ -242,12 +267,23 @@ const POSTGRESQL_CONF = ['shared_buffers=16MB'];
 /** How long creating a fresh data directory's database may take. */
 const INITDB_TIMEOUT_MS = 120_000;
 
+/** How the initdb child reports a failure: this, then the error's fields as JSON, on a line of its own. */
+const INITDB_FAILED = 'initdb failed: ';
+
 // Run by `node --input-type=module -e`, with PGlite's URL, the directory and the settings as arguments.
+// A failure is reported on one line (INITDB_FAILED): an uncaught error would end stderr with node's
+// version, and PGlite's file system errors have no message, only a number.
 const INITDB_SCRIPT = `
 const [url, dir, conf] = process.argv.slice(1);
-const { PGlite } = await import(url);
-const db = await PGlite.create(dir, { postgresqlconf: JSON.parse(conf) });
-await db.close();
+try {
+  const { PGlite } = await import(url);
+  const db = await PGlite.create(dir, { postgresqlconf: JSON.parse(conf) });
+  await db.close();
+} catch (error) {
+  const { name, message, code, errno } = error ?? {};
+  process.stderr.write('\\n' + ${JSON.stringify(INITDB_FAILED)} + JSON.stringify({ name, message: String(message ?? ''), code, errno }) + '\\n');
+  process.exit(1);
+}
 `;
 
 /**
@@ -275,8 +311,7 @@ async function initdbApart(dataDir: string): Promise<void> {
         { env: { PATH: process.env.PATH ?? '' }, timeout: INITDB_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
         (error, _stdout, stderr) => {
           if (!error) return resolve();
-          const said = stderr.trim().split('\n').filter(Boolean).at(-1);
-          reject(new Error(error.killed ? `initdb did not finish within ${INITDB_TIMEOUT_MS} ms` : (said ?? describe(error))));
+          reject(new Error(error.killed ? `initdb did not finish within ${INITDB_TIMEOUT_MS} ms` : initdbFailure(error, stderr)));
         },
       );
     });
@@ -291,6 +326,20 @@ async function initdbApart(dataDir: string): Promise<void> {
     renameSync(join(building, name), join(dataDir, name));
   }
   rmSync(building, { recursive: true, force: true });
+}
+
+/** Why the initdb child failed: its report, else the signal that stopped it, else its last words. */
+function initdbFailure(error: ExecFileException, stderr: string): string {
+  const report = stderr.split('\n').find((line) => line.startsWith(INITDB_FAILED));
+  if (report) {
+    try {
+      return describe(JSON.parse(report.slice(INITDB_FAILED.length)));
+    } catch {
+      return report.slice(INITDB_FAILED.length);
+    }
+  }
+  if (error.signal) return `initdb was stopped by ${error.signal}`;
+  return stderr.trim().split('\n').filter(Boolean).at(-1) ?? describe(error);
 }
 
 /** How many statements the embedded database keeps prepared; the store's are far fewer. */

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Database, holdsDatabase, openPglite } from '../../src/store/database.js';
+import { DataDirError, type Database, holdsDatabase, openPglite, openPgliteOnFirstUse } from '../../src/store/database.js';
 
 const databaseModule = fileURLToPath(new URL('../../src/store/database.ts', import.meta.url));
 
@@ -89,5 +89,38 @@ describe("a fresh data directory's database", () => {
     expect(existsSync(join(dir, '.initdb'))).toBe(false);
     expect(existsSync(join(dir, 'global', 'stale'))).toBe(false);
     expect(existsSync(join(dir, 'global', 'pg_control'))).toBe(true);
+  });
+
+  // A directory whose own path fits the system's limit (4,095 bytes) but whose database's files would
+  // not: the file system refuses PGlite what it accepted from the gateway.
+  const nearTheLimit = async () => {
+    let dir = await freshDir();
+    while (dir.length < 4080 - 250) dir = join(dir, 'd'.repeat(200));
+    dir = join(dir, 'e'.repeat(4080 - dir.length - 1));
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+
+  it("is refused with the file system's reason when the child cannot make it, and the directory is left unlocked", async () => {
+    const dir = await nearTheLimit();
+    const opening = openPgliteOnFirstUse(dir);
+    await expect(opening).rejects.toBeInstanceOf(DataDirError);
+    const message = await opening.then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    // The child's own report, not the last line node prints after an uncaught error ("Node.js v20…").
+    expect(message).toBe(`DATA_DIR: cannot create the embedded database in ${dir} (file system error ENAMETOOLONG)`);
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+    expect(holdsDatabase(dir)).toBe(false);
+  });
+
+  it("names the file system's reason when PGlite fails in this process too", async () => {
+    const dir = await nearTheLimit();
+    await writeFile(join(dir, 'PG_VERSION'), '17\n');
+    const opening = openPglite(dir);
+    await expect(opening).rejects.toBeInstanceOf(DataDirError);
+    await expect(opening).rejects.toThrow(`DATA_DIR: cannot open the embedded database in ${dir} (file system error ENAMETOOLONG)`);
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
   });
 });
