@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authenticator } from '../../src/auth/authentication.js';
@@ -297,6 +298,38 @@ describe('known operations answer exactly as yoga does', () => {
       }
     }
     expect(probe.knownPathPwned).toBeUndefined();
+  });
+
+  it('any variables graphql-js refuses: the same answer on both paths', async () => {
+    const int32 = (value: unknown) => Number.isInteger(value) && Math.abs(value as number) < 2 ** 31;
+    // Values of every JSON type, strings with control characters and unpaired surrogates included.
+    const json = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' });
+    // A read whose stamp id is anything but an Int: refused before anything is sent.
+    await fc.assert(
+      fc.asyncProperty(
+        json.filter((i) => !int32(i)),
+        async (i) => {
+          const a = await compare(JSON.stringify({ query: READ, variables: { i } }));
+          expect(a.status).toBe(400);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // A change whose input graphql-js cannot coerce (its stamp id never an Int), with fields of any type.
+    const input = fc.oneof(
+      json,
+      fc.dictionary(fc.constantFrom('stampIdx', 'delta', 'idempotencyKey', 'note', '__proto__'), json, { maxKeys: 4 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        input.filter((value) => !int32((value as { stampIdx?: unknown } | null)?.stampIdx)),
+        async (value) => {
+          const a = await compare(JSON.stringify({ query: ADJUST, variables: { input: value } }));
+          expect(a.status).toBe(400);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('remembers a bounded number of documents', async () => {
