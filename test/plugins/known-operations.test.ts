@@ -300,7 +300,7 @@ describe('known operations answer exactly as yoga does', () => {
     expect(probe.knownPathPwned).toBeUndefined();
   });
 
-  it('any variables graphql-js refuses: the same answer on both paths', async () => {
+  it('any variables graphql-js or the input rules refuse: the same answer on both paths, nothing sent', async () => {
     const int32 = (value: unknown) => Number.isInteger(value) && Math.abs(value as number) < 2 ** 31;
     // Values of every JSON type, strings with control characters and unpaired surrogates included.
     const json = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' });
@@ -330,6 +330,23 @@ describe('known operations answer exactly as yoga does', () => {
       ),
       { numRuns: 40 },
     );
+    // A change graphql-js accepts and the input's own rules refuse (a delta of 0 or past ±1,000), with any
+    // idempotency key: the same refusal from the same resolvers, and nothing sent.
+    const delta = fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 1_001, max: 2 ** 31 - 1 }),
+      fc.integer({ min: -(2 ** 31), max: -1_001 }),
+    );
+    const key = fc.option(fc.string({ unit: 'binary', maxLength: 300 }), { nil: undefined });
+    const sent = sandbox.requests.total();
+    await fc.assert(
+      fc.asyncProperty(delta, key, async (d, idempotencyKey) => {
+        const a = await compare(JSON.stringify({ query: ADJUST, variables: { input: { stampIdx: stamp, delta: d, idempotencyKey } } }));
+        expect(JSON.parse(a.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      }),
+      { numRuns: 40 },
+    );
+    expect(sandbox.requests.total()).toBe(sent);
   });
 
   it('remembers a bounded number of documents', async () => {
