@@ -332,11 +332,7 @@ describe('known operations answer exactly as yoga does', () => {
     );
     // A change graphql-js accepts and the input's own rules refuse (a delta of 0 or past ±1,000), with any
     // idempotency key: the same refusal from the same resolvers, and nothing sent.
-    const delta = fc.oneof(
-      fc.constant(0),
-      fc.integer({ min: 1_001, max: 2 ** 31 - 1 }),
-      fc.integer({ min: -(2 ** 31), max: -1_001 }),
-    );
+    const delta = fc.oneof(fc.constant(0), fc.integer({ min: 1_001, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: -1_001 }));
     const key = fc.option(fc.string({ unit: 'binary', maxLength: 300 }), { nil: undefined });
     const sent = sandbox.requests.total();
     await fc.assert(
