@@ -330,12 +330,15 @@ async function initdbApart(dataDir: string): Promise<void> {
 
 /** Why the initdb child failed: its report, else the signal that stopped it, else its last words. */
 function initdbFailure(error: ExecFileException, stderr: string): string {
-  const report = stderr.split('\n').find((line) => line.startsWith(INITDB_FAILED));
-  if (report) {
+  const report = stderr
+    .split('\n')
+    .find((line) => line.startsWith(INITDB_FAILED))
+    ?.slice(INITDB_FAILED.length);
+  if (report !== undefined) {
     try {
-      return describe(JSON.parse(report.slice(INITDB_FAILED.length)));
+      return describe(JSON.parse(report));
     } catch {
-      return report.slice(INITDB_FAILED.length);
+      return report;
     }
   }
   if (error.signal) return `initdb was stopped by ${error.signal}`;
