@@ -219,6 +219,29 @@ async function startPglite(
   // Every use of the database goes through here: a transaction holds the gate for its whole length, so
   // a statement from elsewhere never lands inside it (PGlite's own query does the same with its mutex).
   const gate = new pglite.Mutex();
+  // Statements of different callers that wait for the gate at once run together (group commit): they
+  // are gathered until the end of this turn of the event loop, so the answers and requests that came in
+  // it are all in, then take the gate as one. Nothing waits on a timer: alone, a statement runs at once.
+  const waiting: Waiting[] = [];
+  let gathering = false;
+  // Those that come while the gate is held join them until it is theirs.
+  const runWaiting = () =>
+    gate.runExclusive(async () => {
+      gathering = false;
+      const batch = waiting.splice(0);
+      // Every caller is answered, whatever fails.
+      await statements.runTogether(batch).catch((error: unknown) => {
+        for (const item of batch) item.reject(error);
+      });
+    });
+  const together = <Row>(text: string, values: unknown[]) =>
+    new Promise<Row[]>((resolve, reject) => {
+      waiting.push({ text, values, resolve: resolve as (rows: unknown[]) => void, reject });
+      if (!gathering) {
+        gathering = true;
+        setImmediate(runWaiting);
+      }
+    });
   // PGlite runs in this process: nothing can freeze it from outside, but a statement is still bounded.
   const bound = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // The bound covers the wait for the gate too.
@@ -231,11 +254,13 @@ async function startPglite(
   };
   return {
     engine: 'pglite',
-    query: (text, values, o) =>
-      run(
-        gate.runExclusive(() => statements.run(db, text, params(values))),
+    query: (text, values, o) => {
+      const bound = params(values);
+      return run(
+        statements.preparable(text, bound) ? together(text, bound) : gate.runExclusive(() => statements.run(db, text, bound)),
         o?.timeoutMs,
-      ),
+      );
+    },
     transaction: (fn, o) =>
       withTimeout(
         gate.runExclusive(() =>
@@ -348,6 +373,14 @@ function initdbFailure(error: ExecFileException, stderr: string): string {
 /** How many statements the embedded database keeps prepared; the store's are far fewer. */
 export const PREPARED_MAX = 256;
 
+/** A statement waiting to run together with those of other callers, and its caller's answer. */
+interface Waiting {
+  text: string;
+  values: unknown[];
+  resolve: (rows: unknown[]) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Statements with parameters run prepared on PGlite: parsed and planned once, then each run is one
  * exchange with the engine (bind, describe, execute, sync) where PGlite's own query makes six (parse,
@@ -361,7 +394,7 @@ export function preparedStatements(db: PGlite, { protocol: { serialize }, parse 
   // A preparation in flight is shared: two callers of one new text prepare it once.
   const prepared = new Map<string, Promise<{ name: string; types: number[] }>>();
   let named = 0;
-  const exchange = (inTransaction: boolean, ...messages: Uint8Array[]) =>
+  const exchange = (inTransaction: boolean, messages: Uint8Array[], throwOnError = true) =>
     db.runExclusive(async () => {
       const message = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
       let at = 0;
@@ -369,50 +402,97 @@ export function preparedStatements(db: PGlite, { protocol: { serialize }, parse 
         message.set(m, at);
         at += m.length;
       }
-      const { messages: answer } = await db.execProtocol(message, { syncToFs: false });
+      const { messages: answer } = await db.execProtocol(message, { syncToFs: false, throwOnError });
       // As PGlite's query: what a statement outside a transaction wrote is synced to the file system.
       if (!inTransaction) await db.syncToFs();
       return answer;
     });
   const prepare = (text: string, inTransaction: boolean) => {
     const name = `gateway_${++named}`;
-    const statement = exchange(
-      inTransaction,
+    const statement = exchange(inTransaction, [
       serialize.parse({ name, text }),
       serialize.describe({ type: 'S', name }),
       serialize.sync(),
-    ).then((answer) => ({ name, types: parse.parseDescribeStatementResults(answer) }));
+    ]).then((answer) => ({ name, types: parse.parseDescribeStatementResults(answer) }));
     prepared.set(text, statement);
     // A statement PostgreSQL refuses is not kept: the next caller gets the same error from PGlite's query.
     statement.catch(() => prepared.delete(text));
     return statement;
   };
-  return {
+  /** The prepared statement of `text`, prepared now if need be; undefined past PREPARED_MAX. */
+  const preparing = (text: string, inTransaction: boolean) =>
+    prepared.get(text) ?? (prepared.size < PREPARED_MAX ? prepare(text, inTransaction) : undefined);
+  /** Bind, describe and execute one run of a prepared statement: an exchange's messages but its sync. */
+  const execution = (statement: { name: string; types: number[] }, values: unknown[]) => {
+    const serialized = values.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = db.serializers[statement.types[i]!];
+      return serializer ? serializer(value) : String(value);
+    });
+    return [serialize.bind({ statement: statement.name, values: serialized }), serialize.describe({ type: 'P' }), serialize.execute({})];
+  };
+  const statements = {
     /** How many statements are prepared. */
     get size() {
       return prepared.size;
     },
+    /** Whether a statement runs prepared (so it can run together with others): it has parameters and room. */
+    preparable(text: string, values: unknown[] | undefined): values is unknown[] {
+      return Boolean(values?.length) && (prepared.has(text) || prepared.size < PREPARED_MAX);
+    },
     /** Runs a statement on `q`: the database, or the transaction it belongs to. */
     async run<Row>(q: Pick<PGlite, 'query'> | Transaction, text: string, values: unknown[] | undefined): Promise<Row[]> {
       const inTransaction = q !== db;
-      const preparing = values?.length && (prepared.get(text) ?? (prepared.size < PREPARED_MAX ? prepare(text, inTransaction) : undefined));
-      if (!preparing) return (await q.query<Row>(text, values)).rows;
-      const statement = await preparing;
-      const serialized = values!.map((value, i) => {
-        if (value === null || value === undefined) return null;
-        const serializer = db.serializers[statement.types[i]!];
-        return serializer ? serializer(value) : String(value);
-      });
-      const answer = await exchange(
-        inTransaction,
-        serialize.bind({ statement: statement.name, values: serialized }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      );
+      const statement = values?.length ? preparing(text, inTransaction) : undefined;
+      if (!statement) return (await q.query<Row>(text, values)).rows;
+      const answer = await exchange(inTransaction, [...execution(await statement, values!), serialize.sync()]);
       return (parse.parseResults(answer, db.parsers)[0] as Results<Row>).rows;
     },
+    /**
+     * Runs the statements of several callers, outside any transaction, in one exchange and one
+     * transaction committed once, where each alone would be an exchange and a commit of its own. Each
+     * caller gets what its statement alone would have given: they run in order, each seeing what those
+     * before it wrote; when one fails, PostgreSQL rolls them all back, and each runs again alone, in
+     * order, so the failure is its own and the others still happen once.
+     */
+    async runTogether(waiting: Waiting[]): Promise<void> {
+      const ready: Array<{ item: Waiting; messages: Uint8Array[] }> = [];
+      for (const item of waiting) {
+        try {
+          const statement = preparing(item.text, false);
+          if (statement) ready.push({ item, messages: execution(await statement, item.values) });
+          else item.resolve(await statements.run(db, item.text, item.values));
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+      if (ready.length === 0) return;
+      let answer: Awaited<ReturnType<typeof exchange>>;
+      try {
+        answer = await exchange(false, [...ready.flatMap((r) => r.messages), serialize.sync()], ready.length === 1);
+      } catch (error) {
+        for (const { item } of ready) item.reject(error);
+        return;
+      }
+      if (!answer.some((message) => message.name === 'error')) {
+        const results = parse.parseResults(answer, db.parsers);
+        for (const [i, { item }] of ready.entries()) {
+          const result = results[i];
+          if (result) item.resolve(result.rows);
+          else item.reject(new Error('the embedded database ran the statement but gave no answer for it'));
+        }
+        return;
+      }
+      for (const { item } of ready) {
+        try {
+          item.resolve(await statements.run(db, item.text, item.values));
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+    },
   };
+  return statements;
 }
 
 /** An embedded database that starts when first used; `started` says whether it has. */

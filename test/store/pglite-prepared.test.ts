@@ -163,3 +163,96 @@ describe('prepared statements on the embedded database', () => {
     expect(await db.query('SELECT $1::int AS three', [3])).toEqual([{ three: 3 }]);
   });
 });
+
+// Statements of callers that wait at once run together, in one exchange and one commit (group commit).
+// Each caller must still get exactly what its statement alone would have given, and happen once.
+describe('statements of several callers on the embedded database', () => {
+  let db: Database | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+
+  // The transaction a statement ran in: the same id for statements committed together.
+  const TRANSACTION = 'SELECT pg_current_xact_id()::text AS tx, $1::int AS i';
+
+  it('that wait at once commit together, each with its own answer; one alone commits alone', async () => {
+    db = await openPglite();
+    const together = await Promise.all(Array.from({ length: 12 }, (_, i) => db!.query<{ tx: string; i: number }>(TRANSACTION, [i])));
+    expect(together.map(([row]) => row!.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(new Set(together.map(([row]) => row!.tx)).size).toBe(1);
+    const alone: string[] = [];
+    for (let i = 0; i < 3; i++) alone.push((await db.query<{ tx: string }>(TRANSACTION, [i]))[0]!.tx);
+    expect(new Set(alone).size).toBe(3);
+    expect(alone).not.toContain(together[0]![0]!.tx);
+  });
+
+  it('run in the order they came, each seeing what those before it wrote', async () => {
+    db = await openPglite();
+    await db.query('CREATE TABLE w (k text PRIMARY KEY, n integer NOT NULL)');
+    const answers = await Promise.all([
+      db.query('INSERT INTO w VALUES ($1, $2) RETURNING n', ['a', 1]),
+      db.query('UPDATE w SET n = n + $2 WHERE k = $1 RETURNING n', ['a', 10]),
+      db.query('SELECT n FROM w WHERE k = $1', ['a']),
+      db.query('DELETE FROM w WHERE k = $1 RETURNING n', ['a']),
+      db.query('SELECT count(*)::int AS n FROM w WHERE k = $1', ['a']),
+    ]);
+    expect(answers).toEqual([[{ n: 1 }], [{ n: 11 }], [{ n: 11 }], [{ n: 11 }], [{ n: 0 }]]);
+  });
+
+  it('when one of them fails, it alone gets the error and every other still happens exactly once, announcements included', async () => {
+    db = await openPglite();
+    await db.query('CREATE TABLE x (k text PRIMARY KEY, v text)');
+    await db.query('INSERT INTO x VALUES ($1, $2)', ['taken', 'before']);
+    const heard: string[] = [];
+    await db.listen('x_changes', (payload) => heard.push(payload));
+    const insert = 'WITH made AS (INSERT INTO x VALUES ($1, $2) RETURNING k) SELECT pg_notify($3, k) AS sent FROM made';
+    const keys = ['k0', 'k1', 'k2', 'taken', 'k4', 'k5'];
+    const outcomes = await Promise.allSettled([
+      ...keys.map((k) => db!.query(insert, [k, 'now', 'x_changes'])),
+      // Statements that cannot be prepared or bound fail alone too.
+      db.query('SELECT * FROM missing_table WHERE k = $1', ['k']),
+      db.query('SELECT $1::int AS n', ['not a number']),
+      db.query('UPDATE x SET v = $2 WHERE k = $1 RETURNING v', ['k5', 'later']),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      ...keys.map((k) => (k === 'taken' ? 'rejected' : 'fulfilled')),
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    const reasons = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as StateError).reason] : []));
+    expect(reasons).toHaveLength(3);
+    expect(reasons[0]).toMatch(/^23505 duplicate key/);
+    expect(reasons[1]).toMatch(/^42P01/);
+    expect(reasons[2]).toMatch(/^22P02/);
+    expect(outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : [])).every((e) => e instanceof StateError)).toBe(true);
+    expect((outcomes.at(-1) as PromiseFulfilledResult<unknown>).value).toEqual([{ v: 'later' }]);
+    const rows = await db.query<{ k: string; v: string }>('SELECT k, v FROM x WHERE k <> $1 ORDER BY k', ['']);
+    expect(rows).toEqual([
+      { k: 'k0', v: 'now' },
+      { k: 'k1', v: 'now' },
+      { k: 'k2', v: 'now' },
+      { k: 'k4', v: 'now' },
+      { k: 'k5', v: 'later' },
+      { k: 'taken', v: 'before' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(heard.sort()).toEqual(['k0', 'k1', 'k2', 'k4', 'k5']);
+  });
+
+  it('a transaction begun while they wait is not joined by them, and they are not lost with its rollback', async () => {
+    db = await openPglite();
+    await db.query('CREATE TABLE y (k text PRIMARY KEY)');
+    const waiting = Array.from({ length: 5 }, (_, i) => db!.query('INSERT INTO y VALUES ($1) RETURNING k', [`q${i}`]));
+    const transaction = db
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO y VALUES ($1)', ['in the transaction']);
+        throw new Error('rolled back on purpose');
+      })
+      .catch((error: unknown) => error);
+    expect(await Promise.all(waiting)).toEqual(Array.from({ length: 5 }, (_, i) => [{ k: `q${i}` }]));
+    expect(await transaction).toBeInstanceOf(Error);
+    expect(await db.query('SELECT k FROM y WHERE k <> $1 ORDER BY k', [''])).toEqual(Array.from({ length: 5 }, (_, i) => ({ k: `q${i}` })));
+  });
+});
