@@ -219,9 +219,10 @@ async function startPglite(
   // Every use of the database goes through here: a transaction holds the gate for its whole length, so
   // a statement from elsewhere never lands inside it (PGlite's own query does the same with its mutex).
   const gate = new pglite.Mutex();
-  // Statements of different callers that wait for the gate at once run together (group commit): they
-  // are gathered until the end of this turn of the event loop, so the answers and requests that came in
-  // it are all in, then take the gate as one. Nothing waits on a timer: alone, a statement runs at once.
+  // Statements (outside transactions) of different callers that wait for the gate at once run together
+  // (group commit): they are gathered until the end of this turn of the event loop, so the answers and
+  // requests that came in it are all in, then take the gate as one, in the order they came. Nothing
+  // waits on a timer: alone, a statement runs at once.
   const waiting: Waiting[] = [];
   let gathering = false;
   // Those that come while the gate is held join them until it is theirs.
@@ -234,7 +235,7 @@ async function startPglite(
         for (const item of batch) item.reject(error);
       });
     });
-  const together = <Row>(text: string, values: unknown[]) =>
+  const together = <Row>(text: string, values: unknown[] | undefined) =>
     new Promise<Row[]>((resolve, reject) => {
       waiting.push({ text, values, resolve: resolve as (rows: unknown[]) => void, reject });
       if (!gathering) {
@@ -254,13 +255,7 @@ async function startPglite(
   };
   return {
     engine: 'pglite',
-    query: (text, values, o) => {
-      const bound = params(values);
-      return run(
-        statements.preparable(text, bound) ? together(text, bound) : gate.runExclusive(() => statements.run(db, text, bound)),
-        o?.timeoutMs,
-      );
-    },
+    query: (text, values, o) => run(together(text, params(values)), o?.timeoutMs),
     transaction: (fn, o) =>
       withTimeout(
         gate.runExclusive(() =>
@@ -376,7 +371,7 @@ export const PREPARED_MAX = 256;
 /** A statement waiting to run together with those of other callers, and its caller's answer. */
 interface Waiting {
   text: string;
-  values: unknown[];
+  values: unknown[] | undefined;
   resolve: (rows: unknown[]) => void;
   reject: (error: unknown) => void;
 }
@@ -436,10 +431,6 @@ export function preparedStatements(db: PGlite, { protocol: { serialize }, parse 
     get size() {
       return prepared.size;
     },
-    /** Whether a statement runs prepared (so it can run together with others): it has parameters and room. */
-    preparable(text: string, values: unknown[] | undefined): values is unknown[] {
-      return Boolean(values?.length) && (prepared.has(text) || prepared.size < PREPARED_MAX);
-    },
     /** Runs a statement on `q`: the database, or the transaction it belongs to. */
     async run<Row>(q: Pick<PGlite, 'query'> | Transaction, text: string, values: unknown[] | undefined): Promise<Row[]> {
       const inTransaction = q !== db;
@@ -453,19 +444,29 @@ export function preparedStatements(db: PGlite, { protocol: { serialize }, parse 
      * transaction committed once, where each alone would be an exchange and a commit of its own. Each
      * caller gets what its statement alone would have given: they run in order, each seeing what those
      * before it wrote; when one fails, PostgreSQL rolls them all back, and each runs again alone, in
-     * order, so the failure is its own and the others still happen once.
+     * order, so the failure is its own and the others still happen once. One that is not run prepared
+     * (no parameters, or past PREPARED_MAX) runs alone in its turn.
      */
     async runTogether(waiting: Waiting[]): Promise<void> {
       const ready: Array<{ item: Waiting; messages: Uint8Array[] }> = [];
       for (const item of waiting) {
         try {
-          const statement = preparing(item.text, false);
-          if (statement) ready.push({ item, messages: execution(await statement, item.values) });
-          else item.resolve(await statements.run(db, item.text, item.values));
+          const statement = item.values?.length ? preparing(item.text, false) : undefined;
+          if (statement) {
+            ready.push({ item, messages: execution(await statement, item.values!) });
+            continue;
+          }
+          // Without parameters (migrations, VACUUM) or past PREPARED_MAX: alone, after those before it.
+          await statements.commit(ready.splice(0));
+          item.resolve(await statements.run(db, item.text, item.values));
         } catch (error) {
           item.reject(error);
         }
       }
+      await statements.commit(ready);
+    },
+    /** Runs prepared executions in one exchange and one transaction (runTogether). */
+    async commit(ready: Array<{ item: Waiting; messages: Uint8Array[] }>): Promise<void> {
       if (ready.length === 0) return;
       let answer: Awaited<ReturnType<typeof exchange>>;
       try {

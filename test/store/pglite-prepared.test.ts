@@ -241,6 +241,24 @@ describe('statements of several callers on the embedded database', () => {
     expect(heard.sort()).toEqual(['k0', 'k1', 'k2', 'k4', 'k5']);
   });
 
+  it('past PREPARED_MAX, one that cannot be prepared runs alone, after those that came before it', async () => {
+    db = await openPglite();
+    await db.query('CREATE TABLE z (k text PRIMARY KEY)');
+    const insert = 'INSERT INTO z VALUES ($1) RETURNING k';
+    const count = 'SELECT count(*)::int AS n FROM z WHERE k <> $1';
+    expect(await db.query(count, [''])).toEqual([{ n: 0 }]);
+    await db.query(insert, ['prepared']);
+    for (let i = 2; i < PREPARED_MAX; i++) await db.query(`SELECT $1::int + ${i} AS v`, [1]);
+    const unprepared = 'SELECT count(*)::int AS unprepared FROM z WHERE k <> $1';
+    const answers = await Promise.all([
+      db.query(insert, ['a']),
+      db.query(unprepared, ['']),
+      db.query(insert, ['b']),
+      db.query(count, ['']),
+    ]);
+    expect(answers).toEqual([[{ k: 'a' }], [{ unprepared: 2 }], [{ k: 'b' }], [{ n: 3 }]]);
+  });
+
   it('a transaction begun while they wait is not joined by them, and they are not lost with its rollback', async () => {
     db = await openPglite();
     await db.query('CREATE TABLE y (k text PRIMARY KEY)');
