@@ -225,11 +225,13 @@ async function startPglite(
   // waits on a timer: alone, a statement runs at once.
   const waiting: Waiting[] = [];
   let gathering = false;
-  // Those that come while the gate is held join them until it is theirs.
-  const runWaiting = () =>
+  // Those that come while the gate is held join them until it is theirs; past TOGETHER_MAX, the rest
+  // go next, as a batch of their own.
+  const runWaiting = (): Promise<void> =>
     gate.runExclusive(async () => {
-      gathering = false;
-      const batch = waiting.splice(0);
+      const batch = waiting.splice(0, TOGETHER_MAX);
+      if (waiting.length === 0) gathering = false;
+      else void runWaiting();
       // Every caller is answered, whatever fails.
       await statements.runTogether(batch).catch((error: unknown) => {
         for (const item of batch) item.reject(error);
@@ -367,6 +369,12 @@ function initdbFailure(error: ExecFileException, stderr: string): string {
 
 /** How many statements the embedded database keeps prepared; the store's are far fewer. */
 export const PREPARED_MAX = 256;
+
+/**
+ * The most statements that run together in one exchange: a longer one holds the event loop longer, and
+ * when one of them fails, every other runs again alone.
+ */
+export const TOGETHER_MAX = 64;
 
 /** A statement waiting to run together with those of other callers, and its caller's answer. */
 interface Waiting {

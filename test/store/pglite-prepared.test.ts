@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import * as pglite from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Database, openPglite, PREPARED_MAX, preparedStatements, StateError } from '../../src/store/database.js';
+import { type Database, openPglite, PREPARED_MAX, preparedStatements, StateError, TOGETHER_MAX } from '../../src/store/database.js';
 
 // The embedded database runs statements with parameters prepared, one exchange each, instead of
 // PGlite's query: the answers must be the same, and nothing may land in another caller's transaction.
@@ -185,6 +185,16 @@ describe('statements of several callers on the embedded database', () => {
     for (let i = 0; i < 3; i++) alone.push((await db.query<{ tx: string }>(TRANSACTION, [i]))[0]!.tx);
     expect(new Set(alone).size).toBe(3);
     expect(alone).not.toContain(together[0]![0]!.tx);
+  });
+
+  it('at most TOGETHER_MAX at a time: those past it go next, together, and none is lost', async () => {
+    db = await openPglite();
+    const many = TOGETHER_MAX * 2 + 10;
+    const answers = await Promise.all(Array.from({ length: many }, (_, i) => db!.query<{ tx: string; i: number }>(TRANSACTION, [i])));
+    expect(answers.map(([row]) => row!.i)).toEqual(Array.from({ length: many }, (_, i) => i));
+    const sizes = new Map<string, number>();
+    for (const [row] of answers) sizes.set(row!.tx, (sizes.get(row!.tx) ?? 0) + 1);
+    expect([...sizes.values()]).toEqual([TOGETHER_MAX, TOGETHER_MAX, 10]);
   });
 
   it('run in the order they came, each seeing what those before it wrote', async () => {
