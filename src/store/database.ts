@@ -223,15 +223,14 @@ async function startPglite(
   // (group commit): they are gathered until the end of this turn of the event loop, so the answers and
   // requests that came in it are all in, then take the gate as one, in the order they came. Nothing
   // waits on a timer: alone, a statement runs at once.
+  // A run is due whenever one waits: the first to wait asks for it.
   const waiting: Waiting[] = [];
-  let gathering = false;
   // Those that come while the gate is held join them until it is theirs; past TOGETHER_MAX, the rest
   // go next, as a batch of their own.
   const runWaiting = (): Promise<void> =>
     gate.runExclusive(async () => {
       const batch = waiting.splice(0, TOGETHER_MAX);
-      if (waiting.length === 0) gathering = false;
-      else void runWaiting();
+      if (waiting.length > 0) void runWaiting();
       // Every caller is answered, whatever fails.
       await statements.runTogether(batch).catch((error: unknown) => {
         for (const item of batch) item.reject(error);
@@ -239,11 +238,7 @@ async function startPglite(
     });
   const together = <Row>(text: string, values: unknown[] | undefined) =>
     new Promise<Row[]>((resolve, reject) => {
-      waiting.push({ text, values, resolve: resolve as (rows: unknown[]) => void, reject });
-      if (!gathering) {
-        gathering = true;
-        setImmediate(runWaiting);
-      }
+      if (waiting.push({ text, values, resolve: resolve as (rows: unknown[]) => void, reject }) === 1) setImmediate(runWaiting);
     });
   // PGlite runs in this process: nothing can freeze it from outside, but a statement is still bounded.
   const bound = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
